@@ -1,0 +1,3 @@
+from django.contrib.admin import AdminSite
+
+hq_site = AdminSite(name="hq")

@@ -1,0 +1,11 @@
+"""Product switches and limits."""
+
+from .env import env
+
+# SPEC §3 step 9: with Sales on, prospects are decided in Sales and HQ refuses manual decisions.
+SALES_INTEGRATION_ENABLED = env.bool("SALES_INTEGRATION_ENABLED", default=True)
+SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="10/h")
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+STORE_NAME = env.str("STORE_NAME", default="B2B Store")
+# SPEC §9: the rejected email names the reason only where the profile allows it.
+REJECTION_EMAIL_INCLUDES_REASON = env.bool("REJECTION_EMAIL_INCLUDES_REASON", default=True)

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from commerce.admin import hq_site
+from core.views import health
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("hq/", hq_site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/channel/", include("commerce.channel.api_urls")),
+    path("api/commerce/", include("commerce.api_urls")),
+    path("", include("commerce.channel.urls")),
+]

@@ -1,0 +1,28 @@
+"""Errors raised by services; views and the API turn them into clear messages."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceError(Exception):
+    """A request the service refuses; nothing was changed."""
+
+    status_code = 400
+    default_message = _("The request could not be carried out.")
+
+    def __init__(self, message=None, *, code: str = "invalid", details: dict | None = None):
+        self.message = message or self.default_message
+        self.code = code
+        self.details = details or {}
+        super().__init__(str(self.message))
+
+
+class NotAllowed(ServiceError):
+    """The action conflicts with the record's state or with who owns the decision."""
+
+    status_code = 409
+    default_message = _("This action is not allowed in the record's current state.")
+
+
+class NotFound(ServiceError):
+    status_code = 404
+    default_message = _("Not found.")

@@ -1,0 +1,74 @@
+"""Abstract models shared by the systems; each concrete table lives in its own database."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .validators import validate_multiline, validate_phone, validate_single_line
+
+
+def _line(verbose_name, max_length: int, *, validators=(), **kwargs) -> models.CharField:
+    return models.CharField(
+        verbose_name,
+        max_length=max_length,
+        validators=[validate_single_line, *validators],
+        **kwargs,
+    )
+
+
+class PartyFields(models.Model):
+    """The person and company fields of SPEC §5, shared by request, prospect and lead."""
+
+    company_name = _line(_("company name"), 160)
+    first_name = _line(_("first name"), 80)
+    last_name = _line(_("last name"), 80)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = _line(_("phone"), 32, validators=[validate_phone])
+    job_title = _line(_("job title"), 120)
+    street = _line(_("street"), 200)
+    city = _line(_("city"), 100)
+    state = _line(_("state or region"), 100, blank=True)
+    postal_code = _line(_("postal code"), 20)
+    country = CountryField(_("country"))
+    tax_id = _line(_("tax ID"), 40, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    comments = models.TextField(
+        _("comments"), max_length=2000, blank=True, validators=[validate_multiline]
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+
+    PARTY_FIELD_NAMES = (
+        "company_name", "first_name", "last_name", "email", "phone", "job_title", "street",
+        "city", "state", "postal_code", "country", "tax_id", "website", "comments", "language",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def party_values(self) -> dict[str, str]:
+        return {name: str(getattr(self, name)) for name in self.PARTY_FIELD_NAMES}
+
+
+class TransitionLog(models.Model):
+    """Who moved which record from which state to which, when and why (SPEC §4)."""
+
+    model = models.CharField(max_length=100)
+    object_key = models.CharField(max_length=100)
+    transition = models.CharField(max_length=64)
+    source_state = models.CharField(max_length=32)
+    target_state = models.CharField(max_length=32)
+    actor = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["model", "object_key"], name="%(app_label)s_log_key")]
+
+    def __str__(self) -> str:
+        return f"{self.object_key}: {self.source_state} → {self.target_state} by {self.actor}"
