@@ -6,5 +6,10 @@ class CommerceConfig(AppConfig):
     label = "commerce"
     verbose_name = "Commerce HQ"
 
-    def ready(self) -> None:
-        from . import signals  # noqa: F401
+    def periodic_tasks(self) -> dict[str, tuple[str, list]]:
+        from .jobs import JOBS
+
+        return {
+            **{job.name: ("commerce.job_run", [job.code, "schedule"]) for job in JOBS.values()},
+            "Send queued emails": ("commerce.email_notifications_send", []),
+        }

@@ -90,7 +90,9 @@ def channel_requests_upload(run: JobRun, batch_size: int) -> tuple[int, int]:
             for request in batch:
                 request.mark_uploaded(by=f"job {run.job}")
                 request.uploaded_at = now
-            OnboardingRequest.objects.using(CHANNEL_DB).bulk_update(batch, ["status", "uploaded_at"])
+            OnboardingRequest.objects.using(CHANNEL_DB).bulk_update(
+                batch, ["status", "uploaded_at"]
+            )
         uploaded += len(batch)
     return uploaded, 0
 

@@ -3,7 +3,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.models import PartyFields
 from core.models import TransitionLog as TransitionLogBase
@@ -58,7 +58,7 @@ class JobRun(models.Model):
         return (self.finished_at - self.started_at).total_seconds()
 
 
-class ChannelRequest(models.Model):
+class ChannelRequest(FSMModelMixin, models.Model):
     """A channel request staged in HQ by P-0001, waiting for the sync job."""
 
     class Type(models.TextChoices):
@@ -107,7 +107,7 @@ class ChannelRequest(models.Model):
         """A failed row goes back to the queue of the sync job."""
 
 
-class Prospect(PartyFields):
+class Prospect(FSMModelMixin, PartyFields):
     """A would-be business partner, decided in HQ or, with the integration on, in Sales."""
 
     class Status(models.TextChoices):
@@ -175,7 +175,9 @@ class Customer(models.Model):
     tax_id = models.CharField(_("tax ID"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
-    credit_limit = models.DecimalField(_("credit limit"), max_digits=14, decimal_places=2, default=0)
+    credit_limit = models.DecimalField(
+        _("credit limit"), max_digits=14, decimal_places=2, default=0
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     blocked = models.BooleanField(_("blocked"), default=False)
     prospect_number = models.CharField(_("prospect"), max_length=20, blank=True, db_index=True)
@@ -194,7 +196,9 @@ class CustomerHierarchy(models.Model):
     name = models.CharField(_("name"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=64, default="B2B organization")
     organization = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="hierarchies",
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="hierarchies",
         verbose_name=_("organization"),
     )
     prospect_number = models.CharField(_("prospect"), max_length=20, blank=True, db_index=True)
@@ -208,7 +212,7 @@ class CustomerHierarchy(models.Model):
         return f"{self.hierarchy_id} {self.name}"
 
 
-class HierarchyMember(models.Model):
+class HierarchyMember(FSMModelMixin, models.Model):
     """A partner user: a person customer in an organization's hierarchy (SPEC §4, §8)."""
 
     class Role(models.TextChoices):
@@ -222,7 +226,9 @@ class HierarchyMember(models.Model):
 
     transition_log_model = "commerce.TransitionLog"
 
-    hierarchy = models.ForeignKey(CustomerHierarchy, on_delete=models.CASCADE, related_name="members")
+    hierarchy = models.ForeignKey(
+        CustomerHierarchy, on_delete=models.CASCADE, related_name="members"
+    )
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.USER)
     spending_limit = models.DecimalField(
@@ -275,7 +281,10 @@ class EmailNotification(models.Model):
     """An email queued in HQ in the transaction of its event, sent by a task (SPEC §9)."""
 
     class Type(models.TextChoices):
-        ONBOARDING_REQUEST_RECEIVED = "onboarding_request_received", _("Onboarding request received")
+        ONBOARDING_REQUEST_RECEIVED = (
+            "onboarding_request_received",
+            _("Onboarding request received"),
+        )
         PROSPECT_APPROVED = "prospect_approved", _("B2B prospect approved")
         PROSPECT_REJECTED = "prospect_rejected", _("B2B prospect rejected")
         PARTNER_USER_INVITED = "partner_user_invited", _("Partner user invited")

@@ -11,7 +11,6 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from core.errors import NotAllowed, NotFound, ServiceError
 
@@ -24,6 +23,7 @@ from .models import (
     NumberSequence,
     Prospect,
 )
+from .signals import prospects_created
 
 DB = "commerce"
 
@@ -125,24 +125,20 @@ def email_notifications_send_due(*, batch_size: int = 20) -> int:
                     notification.sent_at = timezone.now()
                     notification.last_error = ""
                 notification.save(
-                    update_fields=[
-                        "attempts", "status", "sent_at", "last_error", "next_attempt_at"
-                    ]
+                    update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
                 )
         if len(due) < batch_size:
             break
     return (
-        EmailNotification.objects.using(DB)
-        .filter(status=EmailNotification.Status.QUEUED)
-        .count()
+        EmailNotification.objects.using(DB).filter(status=EmailNotification.Status.QUEUED).count()
     )
 
 
 def email_notification_retry(*, notification_id: int) -> EmailNotification:
     """Put a failed email back in the queue (HQ action)."""
     with transaction.atomic(using=DB):
-        notification = EmailNotification.objects.using(DB).select_for_update().get(
-            pk=notification_id
+        notification = (
+            EmailNotification.objects.using(DB).select_for_update().get(pk=notification_id)
         )
         if notification.status != EmailNotification.Status.FAILED:
             raise NotAllowed(_("Only a failed email can be sent again."))
@@ -167,7 +163,9 @@ def prospects_create(*, rows: list[dict]) -> list[Prospect]:
     ]
     for prospect in prospects:
         prospect.full_clean(exclude=["status"], validate_unique=False, validate_constraints=False)
-    return Prospect.objects.using(DB).bulk_create(prospects)
+    created = Prospect.objects.using(DB).bulk_create(prospects)
+    prospects_created.send(sender=Prospect, prospects=created)
+    return created
 
 
 def _decision_allowed(*, decided_in_sales: bool) -> None:
@@ -187,7 +185,9 @@ def _prospect_for_decision(prospect_number: str) -> Prospect:
             Prospect.objects.using(DB).select_for_update().get(prospect_number=prospect_number)
         )
     except Prospect.DoesNotExist as exc:
-        raise NotFound(_("Prospect %(number)s does not exist.") % {"number": prospect_number}) from exc
+        raise NotFound(
+            _("Prospect %(number)s does not exist.") % {"number": prospect_number}
+        ) from exc
     if prospect.status != Prospect.Status.NEW:
         raise NotAllowed(
             _("Prospect %(number)s is already %(status)s; only a new prospect can be decided.")
@@ -209,8 +209,11 @@ def _customer_for_prospect(prospect: Prospect, party_type: str) -> Customer | No
 
 def _address(prospect: Prospect) -> dict:
     return {
-        "street": prospect.street, "city": prospect.city, "state": prospect.state,
-        "postal_code": prospect.postal_code, "country": prospect.country,
+        "street": prospect.street,
+        "city": prospect.city,
+        "state": prospect.state,
+        "postal_code": prospect.postal_code,
+        "country": prospect.country,
     }
 
 
@@ -266,7 +269,9 @@ def invitation_url(token: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/partner/invitation/{token}/"
 
 
-def prospect_approve(*, prospect_number: str, actor: str, decided_in_sales: bool = False) -> Prospect:
+def prospect_approve(
+    *, prospect_number: str, actor: str, decided_in_sales: bool = False
+) -> Prospect:
     """Approve a new prospect and build what SPEC §8 lists, all in one transaction."""
     _decision_allowed(decided_in_sales=decided_in_sales)
     with transaction.atomic(using=DB):
@@ -340,3 +345,45 @@ def prospect_reject(
             ]
         )
     return prospect
+
+
+# --- customers --------------------------------------------------------------------------------
+
+CUSTOMER_SYNC_FIELDS = (
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "job_title",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "tax_id",
+    "website",
+    "language",
+    "prospect_number",
+)
+
+
+def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Customer:
+    """Create or update a customer by account number (dual-write's accounts and contacts)."""
+    unknown = set(values) - set(CUSTOMER_SYNC_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown customer fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic(using=DB):
+        customer = (
+            Customer.objects.using(DB).select_for_update().filter(account_number=account_number)
+        ).first() or Customer(account_number=account_number, party_type=party_type)
+        if customer.party_type != party_type:
+            raise NotAllowed(
+                _("Customer %(number)s is an %(type)s, not a %(wanted)s.")
+                % {"number": account_number, "type": customer.party_type, "wanted": party_type}
+            )
+        for field, value in values.items():
+            setattr(customer, field, value)
+        customer.full_clean(validate_unique=False)
+        customer.save(using=DB)
+    return customer

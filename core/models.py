@@ -38,8 +38,21 @@ class PartyFields(models.Model):
     language = models.CharField(_("language"), max_length=8, default="en")
 
     PARTY_FIELD_NAMES = (
-        "company_name", "first_name", "last_name", "email", "phone", "job_title", "street",
-        "city", "state", "postal_code", "country", "tax_id", "website", "comments", "language",
+        "company_name",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "street",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "tax_id",
+        "website",
+        "comments",
+        "language",
     )
 
     class Meta:

@@ -10,9 +10,7 @@ _LINE_BREAKS = {"\n", "\r", "\t"}
 
 
 def _has_control_characters(value: str, allowed: set[str]) -> bool:
-    return any(
-        unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in allowed for ch in value
-    )
+    return any(unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in allowed for ch in value)
 
 
 def validate_single_line(value: str) -> None:

@@ -2,7 +2,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.models import PartyFields
 from core.models import TransitionLog as TransitionLogBase
@@ -12,7 +12,7 @@ class TransitionLog(TransitionLogBase):
     pass
 
 
-class OnboardingRequest(PartyFields):
+class OnboardingRequest(FSMModelMixin, PartyFields):
     """A company's request to become a business partner, as submitted on the B2B site."""
 
     class Status(models.TextChoices):

@@ -1,8 +1,8 @@
 """Settings, split by concern; every value comes from the environment (see README)."""
 
+from .api import *  # noqa: F403
 from .base import *  # noqa: F403
 from .databases import *  # noqa: F403
-from .tasks import *  # noqa: F403
 from .email import *  # noqa: F403
-from .api import *  # noqa: F403
 from .product import *  # noqa: F403
+from .tasks import *  # noqa: F403

@@ -15,4 +15,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # A choice set used by more than one component needs a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "EmailNotificationStatusEnum": "commerce.models.EmailNotification.Status",
+    },
 }

@@ -9,5 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         for alias in settings.DATABASES:
             self.stdout.write(self.style.MIGRATE_HEADING(f"Database '{alias}'"))
-            call_command("migrate", database=alias, interactive=False,
-                         verbosity=options["verbosity"])
+            call_command(
+                "migrate", database=alias, interactive=False, verbosity=options["verbosity"]
+            )

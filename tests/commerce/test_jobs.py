@@ -1,0 +1,126 @@
+"""Jobs P-0001 and "Synchronize orders and channel requests" (SPEC §6)."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from commerce.channel.models import OnboardingRequest
+from commerce.jobs import job_execute, job_lookup
+from commerce.models import ChannelRequest, EmailNotification, JobRun, Prospect
+from core.errors import NotFound
+from tests.factories import OnboardingRequestFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def _run_both():
+    job_execute(code="P-0001")
+    job_execute(code="sync-channel-requests")
+
+
+def test_requests_become_prospects_with_every_field_byte_for_byte():
+    request = OnboardingRequestFactory(
+        company_name="Žluťoučký kůň úpěl ďábelské ódy s.r.o.", city="Łódź", first_name="Jiří"
+    )
+
+    _run_both()
+
+    prospect = Prospect.objects.get(request_id=request.request_id)
+    assert prospect.company_name == "Žluťoučký kůň úpěl ďábelské ódy s.r.o."
+    assert prospect.city == "Łódź"
+    assert prospect.first_name == "Jiří"
+    assert prospect.status == Prospect.Status.NEW
+    assert prospect.prospect_type == "B2B prospect"
+    assert prospect.prospect_number.startswith("PR-")
+    request.refresh_from_db()
+    assert request.status == OnboardingRequest.Status.UPLOADED
+    assert request.uploaded_at is not None
+
+
+def test_running_the_jobs_twice_creates_one_prospect_and_one_receipt():
+    request = OnboardingRequestFactory()
+    _run_both()
+    _run_both()
+    assert Prospect.objects.filter(request_id=request.request_id).count() == 1
+    assert ChannelRequest.objects.count() == 1
+    assert EmailNotification.objects.filter(
+        type=EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED
+    ).count() == 1
+
+
+def test_a_request_restaged_after_a_crash_is_staged_once():
+    """A crash between HQ's commit and the channel's leaves the request `received`."""
+    request = OnboardingRequestFactory()
+    job_execute(code="P-0001")
+    OnboardingRequest.objects.using("channel").filter(pk=request.pk).update(status="received")
+
+    job_execute(code="P-0001")
+
+    assert ChannelRequest.objects.filter(request_id=request.request_id).count() == 1
+
+
+def test_jobs_work_in_batches_and_record_runs():
+    OnboardingRequestFactory.create_batch(7)
+
+    upload = job_execute(code="P-0001", batch_size=3)
+    sync = job_execute(code="Synchronize orders and channel requests", batch_size=3)
+
+    assert (upload.rows, upload.errors, upload.outcome) == (7, 0, JobRun.Outcome.SUCCEEDED)
+    assert (sync.rows, sync.errors, sync.outcome) == (7, 0, JobRun.Outcome.SUCCEEDED)
+    assert upload.finished_at >= upload.started_at
+    assert Prospect.objects.count() == 7
+    assert ChannelRequest.objects.filter(upload_run=upload).count() == 7
+
+
+def test_a_bad_row_is_recorded_as_failed_and_the_batch_goes_on():
+    good = OnboardingRequestFactory.create_batch(2)
+    bad = OnboardingRequestFactory()
+    job_execute(code="P-0001")
+    staged = ChannelRequest.objects.get(request_id=bad.request_id)
+    staged.payload = {**staged.payload, "country": "XX", "email": "not-an-email"}
+    staged.save()
+
+    run = job_execute(code="sync-channel-requests")
+
+    assert (run.rows, run.errors, run.outcome) == (3, 1, JobRun.Outcome.PARTIAL)
+    staged.refresh_from_db()
+    assert staged.state == ChannelRequest.State.FAILED
+    assert "country" in staged.error and "email" in staged.error
+    assert set(Prospect.objects.values_list("request_id", flat=True)) == {
+        request.request_id for request in good
+    }
+
+
+def test_a_failed_row_can_be_retried_after_it_is_fixed(django_capture_on_commit_callbacks):
+    from commerce.jobs import channel_request_retry
+
+    request = OnboardingRequestFactory()
+    job_execute(code="P-0001")
+    staged = ChannelRequest.objects.get()
+    good_payload = staged.payload
+    staged.payload = {**good_payload, "country": "XX"}
+    staged.save()
+    job_execute(code="sync-channel-requests")
+
+    ChannelRequest.objects.filter(pk=staged.pk).update(payload=good_payload)
+    with django_capture_on_commit_callbacks(using="commerce", execute=True):
+        channel_request_retry(request_id=str(request.request_id), actor="backoffice")
+
+    staged.refresh_from_db()
+    assert staged.state == ChannelRequest.State.PROCESSED
+    assert Prospect.objects.filter(request_id=request.request_id).exists()
+
+
+def test_job_lookup_accepts_code_slug_and_name():
+    assert job_lookup("p-0001").code == "P-0001"
+    assert job_lookup("sync-channel-requests").code == "Synchronize orders and channel requests"
+    with pytest.raises(NotFound):
+        job_lookup("nope")
+
+
+def test_run_job_command_runs_by_hand(capsys):
+    OnboardingRequestFactory()
+    call_command("run_job", "P-0001")
+    assert JobRun.objects.get(job="P-0001").trigger == "hand"
+    with pytest.raises(CommandError):
+        call_command("run_job", "no-such-job")
