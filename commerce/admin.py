@@ -1,3 +1,667 @@
-from django.contrib.admin import AdminSite
+"""The Commerce HQ console at /hq/ (SPEC §3 step 9, §6, §8, §10): a Django admin site for staff.
 
-hq_site = AdminSite(name="hq")
+Back-office staff hold no per-model permissions; membership of the back-office group is what
+opens the console and its pages. HQ records change only through services (the decision buttons,
+retries, "Run now"), never by editing a form; only the celery-beat schedule is edited here.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_celery_beat.admin import (
+    CrontabScheduleAdmin,
+    IntervalScheduleAdmin,
+    PeriodicTaskAdmin,
+    PeriodicTaskInline,
+)
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from django_countries.filters import CountryFilter
+from django_fsm import TransitionNotAllowed
+
+from core.access import COMMERCE_BACK_OFFICE, actor_name, user_in_groups
+from core.errors import ServiceError
+from core.validators import validate_multiline
+
+from . import jobs, services, tasks
+from .models import (
+    ChannelRequest,
+    Customer,
+    CustomerHierarchy,
+    EmailNotification,
+    HierarchyMember,
+    JobRun,
+    Prospect,
+    TransitionLog,
+)
+
+DB = "commerce"
+
+
+def is_hq_staff(user) -> bool:
+    """Superusers and back-office staff; a sales rep or a partner user never (SPEC §11)."""
+    return user_in_groups(user, COMMERCE_BACK_OFFICE)
+
+
+class HQAuthenticationForm(AuthenticationForm):
+    """Signs in back-office staff by their group; Django's staff flag plays no part."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter the correct %(username)s and password of a Commerce HQ account. "
+            "Note that both fields may be case-sensitive."
+        ),
+    }
+    required_css_class = "required"
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not is_hq_staff(user):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class HQAdminSite(admin.AdminSite):
+    site_header = _("Commerce HQ")
+    site_title = _("Commerce HQ")
+    index_title = _("Back office")
+    index_template = "admin/hq/index.html"
+    login_form = HQAuthenticationForm
+
+    def has_permission(self, request) -> bool:
+        return is_hq_staff(request.user)
+
+    def each_context(self, request) -> dict:
+        return {
+            **super().each_context(request),
+            "sales_integration_enabled": settings.SALES_INTEGRATION_ENABLED,
+        }
+
+    def get_app_list(self, request, app_label=None) -> list[dict]:
+        """Lists go by the name staff know them by ("All prospects"), not the model's."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for entry in app["models"]:
+                title = getattr(self._registry[entry["model"]], "list_title", None)
+                if title:
+                    entry["name"] = title
+            app["models"].sort(key=lambda entry: str(entry["name"]))
+        return app_list
+
+
+hq_site = HQAdminSite(name="hq")
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+class BackOfficeAccess:
+    """Grants a model admin's pages by the back-office group, not by Django model permissions."""
+
+    def has_back_office_permission(self, request) -> bool:
+        return is_hq_staff(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_back_office_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_back_office_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_back_office_permission(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self.has_back_office_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_back_office_permission(request)
+
+
+class ReadOnlyAccess(BackOfficeAccess):
+    """Viewing only: HQ records change through services, never by editing them here."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SuperuserOnly:
+    """Accounts and groups are managed by superusers alone."""
+
+    def _is_superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request) -> bool:
+        return self._is_superuser(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._is_superuser(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._is_superuser(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._is_superuser(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._is_superuser(request)
+
+
+class CommerceRecordAdmin(ReadOnlyAccess, admin.ModelAdmin):
+    """A read-only list and detail of HQ records, read from the commerce database."""
+
+    # The list page's name where it differs from the model's plural (see HQAdminSite).
+    list_title: str | Promise | None = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).using(DB)
+
+    def changelist_view(self, request, extra_context=None):
+        if self.list_title:
+            extra_context = {"title": self.list_title, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def _admin_url(self, name: str, *args) -> str:
+        return reverse(f"admin:{name}", args=args, current_app=self.admin_site.name)
+
+    def _change_url(self, obj) -> str:
+        opts = obj._meta
+        return self._admin_url(f"{opts.app_label}_{opts.model_name}_change", quote(obj.pk))
+
+
+def _shortened(text: str) -> str:
+    return Truncator(text).chars(80)
+
+
+def _preformatted(text: str):
+    """Text (also an email's HTML source) shown as it is written, escaped, never rendered."""
+    if not text:
+        return None
+    return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text)
+
+
+# --- prospects --------------------------------------------------------------------------------
+
+
+class ProspectRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        validators=[validate_multiline],
+        help_text=_(
+            "Recorded on the prospect and, where the profile allows, told to the requester."
+        ),
+    )
+
+
+@admin.register(Prospect, site=hq_site)
+class ProspectAdmin(CommerceRecordAdmin):
+    list_title = _("All prospects")
+    change_form_template = "admin/hq/commerce/prospect/change_form.html"
+    reject_template = "admin/hq/commerce/prospect/reject.html"
+    list_display = (
+        "prospect_number",
+        "company_name",
+        "contact_name",
+        "email",
+        "country",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", ("country", CountryFilter))
+    search_fields = ("prospect_number", "company_name", "email", "last_name")
+    readonly_fields = (
+        "organization_customer_link",
+        "person_customer_link",
+        "customer_hierarchy_link",
+        "transition_log",
+    )
+    fieldsets = (
+        (
+            _("Prospect"),
+            {"fields": ("prospect_number", "prospect_type", "channel", "request_id", "created_at")},
+        ),
+        (
+            _("Contact"),
+            {"fields": ("first_name", "last_name", "email", "phone", "job_title", "language")},
+        ),
+        (
+            _("Company"),
+            {
+                "fields": (
+                    "company_name",
+                    "tax_id",
+                    "website",
+                    "street",
+                    "city",
+                    "state",
+                    "postal_code",
+                    "country",
+                    "comments",
+                )
+            },
+        ),
+        (
+            _("Decision"),
+            {
+                "fields": (
+                    "status",
+                    "status_reason",
+                    "decided_at",
+                    "decided_by",
+                    "organization_customer_link",
+                    "person_customer_link",
+                    "customer_hierarchy_link",
+                )
+            },
+        ),
+        (_("Transition log"), {"fields": ("transition_log",)}),
+    )
+
+    @admin.display(description=_("contact name"), ordering="last_name")
+    def contact_name(self, prospect: Prospect) -> str:
+        return prospect.full_name
+
+    def _link(self, model, lookup: str, key: str):
+        """A business key shown as a link to its record (the key alone if the record is gone)."""
+        if not key:
+            return None
+        record = model.objects.using(DB).filter(**{lookup: key}).first()
+        if record is None:
+            return key
+        return format_html('<a href="{}">{}</a>', self._change_url(record), record)
+
+    @admin.display(description=_("organization customer"))
+    def organization_customer_link(self, prospect: Prospect):
+        return self._link(Customer, "account_number", prospect.organization_customer)
+
+    @admin.display(description=_("person customer"))
+    def person_customer_link(self, prospect: Prospect):
+        return self._link(Customer, "account_number", prospect.person_customer)
+
+    @admin.display(description=_("customer hierarchy"))
+    def customer_hierarchy_link(self, prospect: Prospect):
+        return self._link(CustomerHierarchy, "hierarchy_id", prospect.customer_hierarchy)
+
+    @admin.display(description=_("transitions"))
+    def transition_log(self, prospect: Prospect) -> str:
+        entries = TransitionLog.objects.using(DB).filter(
+            model=Prospect._meta.label_lower, object_key=prospect.prospect_number
+        )
+        return render_to_string(
+            "admin/hq/commerce/prospect/transition_log.html", {"entries": entries}
+        )
+
+    def get_urls(self):
+        decisions = [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(require_POST(self.approve_view)),
+                name="commerce_prospect_approve",
+            ),
+            path(
+                "<path:object_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="commerce_prospect_reject",
+            ),
+        ]
+        return decisions + super().get_urls()
+
+    def _decidable_prospect(self, request, object_id) -> Prospect:
+        if not self.has_back_office_permission(request):
+            raise PermissionDenied
+        prospect = self.get_object(request, unquote(object_id))
+        if prospect is None:
+            raise Http404(gettext("This prospect does not exist."))
+        return prospect
+
+    def approve_view(self, request, object_id):
+        prospect = self._decidable_prospect(request, object_id)
+        try:
+            prospect = services.prospect_approve(
+                prospect_number=prospect.prospect_number, actor=actor_name(request.user)
+            )
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "Prospect %(number)s is approved: customer hierarchy %(hierarchy)s was "
+                    "created and the approval email to %(email)s is queued."
+                )
+                % {
+                    "number": prospect.prospect_number,
+                    "hierarchy": prospect.customer_hierarchy,
+                    "email": prospect.email,
+                },
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._change_url(prospect))
+
+    def reject_view(self, request, object_id):
+        prospect = self._decidable_prospect(request, object_id)
+        form = ProspectRejectForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                services.prospect_reject(
+                    prospect_number=prospect.prospect_number,
+                    reason=form.cleaned_data["reason"],
+                    actor=actor_name(request.user),
+                )
+            except ServiceError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Prospect %(number)s is rejected; the decline email to %(email)s is queued."
+                    )
+                    % {"number": prospect.prospect_number, "email": prospect.email},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(self._change_url(prospect))
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Reject prospect %(number)s") % {"number": prospect.prospect_number},
+            "opts": self.opts,
+            "original": prospect,
+            "form": form,
+        }
+        return TemplateResponse(request, self.reject_template, context)
+
+
+# --- customers and hierarchies ----------------------------------------------------------------
+
+
+@admin.register(Customer, site=hq_site)
+class CustomerAdmin(CommerceRecordAdmin):
+    list_display = (
+        "account_number",
+        "party_type",
+        "name",
+        "email",
+        "country",
+        "credit_limit",
+        "currency",
+        "blocked",
+        "prospect_number",
+    )
+    list_filter = ("party_type", "blocked")
+    search_fields = ("account_number", "name", "email", "last_name", "prospect_number")
+
+
+class HierarchyMemberInline(ReadOnlyAccess, admin.TabularInline):
+    model = HierarchyMember
+    fields = ("customer", "role", "spending_limit", "status")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).using(DB).select_related("customer")
+
+
+@admin.register(CustomerHierarchy, site=hq_site)
+class CustomerHierarchyAdmin(CommerceRecordAdmin):
+    list_display = ("hierarchy_id", "name", "purpose", "organization", "prospect_number")
+    list_select_related = ("organization",)
+    search_fields = ("hierarchy_id", "name", "organization__account_number", "prospect_number")
+    inlines = (HierarchyMemberInline,)
+
+
+# --- jobs and staged channel requests ---------------------------------------------------------
+
+
+@admin.register(JobRun, site=hq_site)
+class JobRunAdmin(CommerceRecordAdmin):
+    change_list_template = "admin/hq/commerce/jobrun/change_list.html"
+    list_display = (
+        "job",
+        "trigger",
+        "started_at",
+        "finished_at",
+        "duration",
+        "rows",
+        "errors",
+        "outcome",
+        "short_message",
+    )
+    list_filter = ("job", "outcome")
+
+    @admin.display(description=_("duration"))
+    def duration(self, run: JobRun):
+        seconds = run.duration_seconds
+        return None if seconds is None else gettext("%(seconds).1f s") % {"seconds": seconds}
+
+    @admin.display(description=_("message"))
+    def short_message(self, run: JobRun) -> str:
+        return _shortened(run.message)
+
+    def get_urls(self):
+        run_now = path(
+            "run/<slug:job_slug>/",
+            self.admin_site.admin_view(require_POST(self.run_now_view)),
+            name="commerce_jobrun_run",
+        )
+        return [run_now, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"runnable_jobs": list(jobs.JOBS.values()), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def run_now_view(self, request, job_slug: str):
+        """Hands the job to the workers; its run shows up in the list once it starts."""
+        if not self.has_back_office_permission(request):
+            raise PermissionDenied
+        try:
+            job = jobs.job_lookup(job_slug)
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            tasks.job_run.delay(job.code, "hand")
+            self.message_user(
+                request,
+                gettext("“%(job)s” is started; its run is listed here.") % {"job": job.name},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._admin_url("commerce_jobrun_changelist"))
+
+
+@admin.register(ChannelRequest, site=hq_site)
+class ChannelRequestAdmin(CommerceRecordAdmin):
+    list_title = _("Staged channel requests")
+    list_display = (
+        "request_id",
+        "request_type",
+        "email",
+        "state",
+        "short_error",
+        "attempts",
+        "staged_at",
+        "processed_at",
+    )
+    list_filter = ("state", "request_type")
+    search_fields = ("email",)
+    actions = ("retry",)
+
+    @admin.display(description=_("error"))
+    def short_error(self, staged: ChannelRequest) -> str:
+        return _shortened(staged.error)
+
+    @admin.action(description=_("Retry the selected failed requests"))
+    def retry(self, request, queryset) -> None:
+        actor = actor_name(request.user)
+        retried = skipped = 0
+        for staged in queryset:
+            try:
+                jobs.channel_request_retry(request_id=staged.request_id, actor=actor)
+            except TransitionNotAllowed:
+                skipped += 1
+            else:
+                retried += 1
+        if retried:
+            self.message_user(
+                request,
+                gettext("%(count)d staged requests went back to the sync job.")
+                % {"count": retried},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                gettext("%(count)d selected requests had not failed and were left as they are.")
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+# --- emails and the transition log ------------------------------------------------------------
+
+
+@admin.register(EmailNotification, site=hq_site)
+class EmailNotificationAdmin(CommerceRecordAdmin):
+    list_display = (
+        "type",
+        "recipient",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "short_last_error",
+    )
+    list_filter = ("type", "status")
+    search_fields = ("recipient",)
+    actions = ("send_again",)
+    readonly_fields = ("text_body", "html_source")
+    fieldsets = (
+        (
+            _("Email"),
+            {"fields": ("notification_id", "type", "recipient", "language", "subject")},
+        ),
+        (
+            _("Delivery"),
+            {
+                "fields": (
+                    "status",
+                    "attempts",
+                    "created_at",
+                    "next_attempt_at",
+                    "sent_at",
+                    "last_error",
+                )
+            },
+        ),
+        (_("Body"), {"fields": ("text_body", "html_source")}),
+    )
+
+    @admin.display(description=_("last error"))
+    def short_last_error(self, notification: EmailNotification) -> str:
+        return _shortened(notification.last_error)
+
+    @admin.display(description=_("text"))
+    def text_body(self, notification: EmailNotification):
+        return _preformatted(notification.body_text)
+
+    @admin.display(description=_("HTML source"))
+    def html_source(self, notification: EmailNotification):
+        return _preformatted(notification.body_html)
+
+    @admin.action(description=_("Send the selected failed emails again"))
+    def send_again(self, request, queryset) -> None:
+        queued = skipped = 0
+        for notification in queryset:
+            try:
+                services.email_notification_retry(notification_id=notification.pk)
+            except ServiceError:
+                skipped += 1
+            else:
+                queued += 1
+        if queued:
+            self.message_user(
+                request,
+                gettext("%(count)d emails are queued to be sent again.") % {"count": queued},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                gettext("%(count)d selected emails had not failed and were left as they are.")
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(TransitionLog, site=hq_site)
+class TransitionLogAdmin(CommerceRecordAdmin):
+    list_title = _("Transition log")
+    list_display = (
+        "created_at",
+        "model",
+        "object_key",
+        "transition",
+        "source_state",
+        "target_state",
+        "actor",
+        "reason",
+    )
+    list_filter = ("model",)
+    search_fields = ("object_key",)
+
+
+# --- schedules (celery-beat, in `default`) and accounts ---------------------------------------
+
+
+class ScheduleTasksInline(ReadOnlyAccess, PeriodicTaskInline):
+    pass
+
+
+@admin.register(PeriodicTask, site=hq_site)
+class HQPeriodicTaskAdmin(BackOfficeAccess, PeriodicTaskAdmin):
+    pass
+
+
+@admin.register(IntervalSchedule, site=hq_site)
+class HQIntervalScheduleAdmin(BackOfficeAccess, IntervalScheduleAdmin):
+    inlines = (ScheduleTasksInline,)
+
+
+@admin.register(CrontabSchedule, site=hq_site)
+class HQCrontabScheduleAdmin(BackOfficeAccess, CrontabScheduleAdmin):
+    inlines = (ScheduleTasksInline,)
+
+
+@admin.register(get_user_model(), site=hq_site)
+class HQUserAdmin(SuperuserOnly, UserAdmin):
+    pass
+
+
+@admin.register(Group, site=hq_site)
+class HQGroupAdmin(SuperuserOnly, GroupAdmin):
+    pass

@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+app_name = "commerce_api"
+
+router = SimpleRouter()
+router.register("prospects", api.ProspectViewSet, basename="prospect")
+router.register("customers", api.CustomerViewSet, basename="customer")
+router.register("customer-hierarchies", api.CustomerHierarchyViewSet, basename="customer-hierarchy")
+router.register("email-notifications", api.EmailNotificationViewSet, basename="email-notification")
+router.register("jobs", api.JobViewSet, basename="job")
+router.register("job-runs", api.JobRunViewSet, basename="job-run")
+
+urlpatterns = router.urls

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from commerce.admin import hq_site
 from core.views import health
+from sales.admin import sales_site
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -11,5 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/channel/", include("commerce.channel.api_urls")),
     path("api/commerce/", include("commerce.api_urls")),
+    path("sales/", sales_site.urls),
+    path("api/sales/", include("sales.api_urls")),
     path("", include("commerce.channel.urls")),
 ]

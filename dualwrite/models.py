@@ -23,7 +23,9 @@ class OutboxMessage(models.Model):
     event = models.CharField(_("event"), max_length=32)
     payload = models.JSONField(_("payload"))
     version = models.PositiveIntegerField(_("version"), default=1)
-    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

@@ -1,12 +1,15 @@
 """factory-boy factories for every system; each writes to its own database alias."""
 
+import uuid
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from commerce.channel.models import OnboardingRequest
-from commerce.models import Customer, Prospect
+from commerce.models import ChannelRequest, Customer, EmailNotification, JobRun, Prospect
 
 PARTY_DEFAULTS = {
     "company_name": factory.Sequence(lambda n: f"Hurtownia Łódź {n} Sp. z o.o."),
@@ -72,3 +75,103 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         for name in extracted or ():
             self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+class JobRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobRun
+        database = "commerce"
+
+    job = "P-0001"
+    trigger = "schedule"
+    finished_at = factory.LazyFunction(lambda: timezone.now() + timedelta(seconds=2))
+    rows = 3
+    outcome = JobRun.Outcome.SUCCEEDED
+
+
+class ChannelRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChannelRequest
+        database = "commerce"
+
+    request_id = factory.LazyFunction(uuid.uuid4)
+    request_type = ChannelRequest.Type.ONBOARDING
+    email = factory.Sequence(lambda n: f"staged{n}@hurtownia.pl")
+    payload = factory.LazyAttribute(
+        lambda r: {
+            **{name: value for name, value in PARTY_DEFAULTS.items() if isinstance(value, str)},
+            "company_name": "Hurtownia Łódź Sp. z o.o.",
+            "email": r.email,
+        }
+    )
+
+
+class EmailNotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailNotification
+        database = "commerce"
+
+    type = EmailNotification.Type.PROSPECT_APPROVED
+    event_key = factory.Sequence(lambda n: f"prospect_approved:PR-9{n:05d}")
+    recipient = factory.Sequence(lambda n: f"zofia{n}@hurtownia{n}.pl")
+    language = "pl"
+    subject = "Witamy w B2B Store, Łódź"
+    body_text = "Dzień dobry, Zofia Żółkiewska!"
+    body_html = "<p>Dzień dobry, <strong>Zofia Żółkiewska</strong>!</p>"
+
+
+# --- Sales (CRM) ------------------------------------------------------------------------------
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    """A lead a rep entered by hand; `b2b_commerce=True` gives one dual-write created."""
+
+    class Meta:
+        model = "sales.Lead"
+        database = "sales"
+
+    class Params:
+        b2b_commerce = factory.Trait(
+            lead_source="b2b_commerce",
+            owner="integration",
+            created_by_integration=True,
+            prospect_number=factory.Sequence(lambda n: f"PR-8{n:05d}"),
+        )
+
+    topic = factory.Sequence(lambda n: f"Partnership request {n}")
+    owner = "jan.rep"
+    lead_source = "web"
+    locals().update(PARTY_DEFAULTS)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.Account"
+        database = "sales"
+
+    account_number = factory.Sequence(lambda n: f"A-9{n:05d}")
+    name = factory.Sequence(lambda n: f"Žluťoučký kůň {n} s.r.o.")
+    email = factory.Sequence(lambda n: f"obchod{n}@kun{n}.cz")
+    country = "CZ"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.Contact"
+        database = "sales"
+
+    contact_number = factory.Sequence(lambda n: f"CT-9{n:05d}")
+    first_name = "Jiří"
+    last_name = factory.Sequence(lambda n: f"Dvořák {n}")
+    email = factory.Sequence(lambda n: f"jiri{n}@dvorak{n}.cz")
+    country = "CZ"
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.Opportunity"
+        database = "sales"
+
+    opportunity_number = factory.Sequence(lambda n: f"OP-9{n:05d}")
+    topic = factory.Sequence(lambda n: f"B2B partnership {n}")
+    owner = "jan.rep"

@@ -14,3 +14,5 @@ REJECTION_EMAIL_INCLUDES_REASON = env.bool("REJECTION_EMAIL_INCLUDES_REASON", de
 DUALWRITE_RETRY_BASE_SECONDS = env.int("DUALWRITE_RETRY_BASE_SECONDS", default=2)
 DUALWRITE_RETRY_MAX_SECONDS = env.int("DUALWRITE_RETRY_MAX_SECONDS", default=300)
 DUALWRITE_MAX_ATTEMPTS = env.int("DUALWRITE_MAX_ATTEMPTS", default=10)
+# SPEC §3 step 4: leads created by dual-write belong to this Sales user, not to a rep.
+SALES_INTEGRATION_USER = env.str("SALES_INTEGRATION_USER", default="integration")

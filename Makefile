@@ -1,0 +1,63 @@
+# `make run` starts the embedded default (SQLite files and a filesystem broker under var/);
+# `make test` runs the suite on it and again on PostgreSQL + Redis.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PORT ?= 8000
+# Links in emails and the printed logins point at the port the site really runs on.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+# Where the PostgreSQL pass finds its servers; pytest-django creates test_po_* databases there.
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+REDIS_URL ?= redis://127.0.0.1:6379
+
+# pip may put uv where PATH does not look (a --user install); `python3 -m uv` finds it there.
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+
+SERVICE_VARS = DATABASE_URL CHANNEL_DATABASE_URL COMMERCE_DATABASE_URL SALES_DATABASE_URL \
+	CELERY_BROKER_URL CACHE_URL
+POSTGRES_ENV = \
+	DATABASE_URL=$(PG_URL)/po_default \
+	CHANNEL_DATABASE_URL=$(PG_URL)/po_channel \
+	COMMERCE_DATABASE_URL=$(PG_URL)/po_commerce \
+	SALES_DATABASE_URL=$(PG_URL)/po_sales \
+	CELERY_BROKER_URL=$(REDIS_URL)/15 \
+	CACHE_URL=$(REDIS_URL)/14
+
+.PHONY: setup messages run test test-sqlite test-postgres lint format
+
+setup:
+	@command -v uv >/dev/null || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv \
+		|| PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user uv
+	$(UV) sync
+
+# Compiled translations (*.mo) are not committed; msgfmt comes with gettext.
+messages: setup
+	if [ -d locale ]; then \
+		if command -v msgfmt >/dev/null; then $(UV) run python manage.py compilemessages -v 0 --ignore=.venv --ignore=var; \
+		else echo "msgfmt not found (install gettext): pages and emails stay in English."; fi; \
+	fi
+
+run: export SITE_URL := $(SITE_URL)
+run: setup messages
+	$(UV) run python manage.py migrate_all
+	$(UV) run python manage.py demo_users
+	$(UV) run honcho start --port $(PORT)
+
+test: test-sqlite test-postgres
+
+test-sqlite: setup messages
+	env $(addprefix -u ,$(SERVICE_VARS)) $(UV) run pytest
+
+test-postgres: setup messages
+	env $(POSTGRES_ENV) $(UV) run pytest
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy .
+
+format: setup
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .

@@ -1,0 +1,197 @@
+"""Payloads of the Commerce HQ API (SPEC §5 field names)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.validators import validate_multiline, validate_single_line
+
+from .jobs import JOBS
+from .models import (
+    Customer,
+    CustomerHierarchy,
+    EmailNotification,
+    HierarchyMember,
+    JobRun,
+    Prospect,
+)
+
+
+class ServiceErrorSerializer(serializers.Serializer):
+    """The body of a refused request (core.api.exception_handler)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+# --- prospects --------------------------------------------------------------------------------
+
+
+class ProspectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Prospect
+        fields = (
+            "prospect_number",
+            "status",
+            "status_reason",
+            "channel",
+            "request_id",
+            "organization_customer",
+            "person_customer",
+            "customer_hierarchy",
+            *Prospect.PARTY_FIELD_NAMES,
+            "created_at",
+            "decided_at",
+            "decided_by",
+        )
+
+
+class ProspectFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Prospect.Status.choices, required=False)
+    search = serializers.CharField(
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("Prospect number, or part of the company name, email or last name."),
+    )
+
+
+class ProspectRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, validators=[validate_multiline])
+
+
+# --- customers and hierarchies ----------------------------------------------------------------
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = (
+            "account_number",
+            "party_type",
+            "name",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "job_title",
+            "street",
+            "city",
+            "state",
+            "postal_code",
+            "country",
+            "tax_id",
+            "website",
+            "language",
+            "credit_limit",
+            "currency",
+            "blocked",
+            "prospect_number",
+            "created_at",
+            "updated_at",
+        )
+
+
+class CustomerFilterSerializer(serializers.Serializer):
+    party_type = serializers.ChoiceField(choices=Customer.PartyType.choices, required=False)
+
+
+class HierarchyMemberSerializer(serializers.ModelSerializer):
+    account_number = serializers.CharField(source="customer.account_number")
+    name = serializers.CharField(source="customer.name")
+    email = serializers.EmailField(source="customer.email")
+
+    class Meta:
+        model = HierarchyMember
+        fields = ("account_number", "name", "email", "role", "spending_limit", "status")
+
+
+class CustomerHierarchySerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(
+        source="organization.account_number",
+        help_text=_("Account number of the organization customer."),
+    )
+    members = HierarchyMemberSerializer(many=True)
+
+    class Meta:
+        model = CustomerHierarchy
+        fields = (
+            "hierarchy_id",
+            "name",
+            "purpose",
+            "organization",
+            "prospect_number",
+            "created_at",
+            "members",
+        )
+
+
+# --- email notifications ----------------------------------------------------------------------
+
+
+class EmailNotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EmailNotification
+        fields: tuple[str, ...] = (
+            "notification_id",
+            "type",
+            "recipient",
+            "language",
+            "subject",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "created_at",
+            "sent_at",
+        )
+
+
+class EmailNotificationDetailSerializer(EmailNotificationSerializer):
+    class Meta(EmailNotificationSerializer.Meta):
+        fields = (*EmailNotificationSerializer.Meta.fields, "body_text", "body_html")
+
+
+class EmailNotificationFilterSerializer(serializers.Serializer):
+    recipient = serializers.EmailField(required=False)
+    type = serializers.ChoiceField(choices=EmailNotification.Type.choices, required=False)
+    status = serializers.ChoiceField(choices=EmailNotification.Status.choices, required=False)
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+class JobRunSerializer(serializers.ModelSerializer):
+    duration_seconds = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        model = JobRun
+        fields = (
+            "id",
+            "job",
+            "trigger",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+            "rows",
+            "errors",
+            "outcome",
+            "message",
+        )
+
+
+class JobSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    latest_runs = JobRunSerializer(many=True)
+
+
+class JobRunFilterSerializer(serializers.Serializer):
+    job = serializers.ChoiceField(
+        choices=[(job.slug, job.name) for job in JOBS.values()], required=False
+    )
+
+
+class JobQueuedSerializer(serializers.Serializer):
+    job = serializers.CharField()
+    queued = serializers.BooleanField()

@@ -1,0 +1,279 @@
+"""The table maps of SPEC §7, each declared in one place.
+
+A map names its direction(s), the key that identifies a record, the field map and its value
+maps. `to_payload` turns a source record into the message payload; a direction's `apply`
+writes a payload on the target side through that side's public services. Only dual-write
+knows both Commerce and Sales.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+from commerce import services as commerce
+from commerce.models import Customer, Prospect
+from sales import services as sales
+
+INTEGRATION_ACTOR = "dual-write"
+
+
+@dataclass(frozen=True)
+class Direction:
+    source: str  # database alias the outbox rows live in
+    target: str  # database alias the payload is applied to
+    apply: Callable[[dict[str, Any]], None]
+    forward: bool = True  # forward: field map's left side → right side
+    constants: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TableMap:
+    """`field_map` pairs a field of one side (left) with a field of the other (right).
+
+    Sales is the left side of the two-way maps; a payload always carries the target's names.
+    """
+
+    code: str
+    name: str
+    key: str
+    field_map: dict[str, str]
+    directions: tuple[Direction, ...]
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def direction_from(self, source: str) -> Direction:
+        return next(d for d in self.directions if d.source == source)
+
+    def to_payload(self, record: Any, *, source: str) -> dict[str, Any]:
+        direction = self.direction_from(source)
+        pairs = (
+            self.field_map.items()
+            if direction.forward
+            else ((right, left) for left, right in self.field_map.items())
+        )
+        payload = {target: _plain(getattr(record, src)) for src, target in pairs}
+        if direction.forward:
+            for name, values in self.value_maps.items():
+                payload[name] = values.get(payload[name], payload[name])
+        return {**payload, **direction.constants}
+
+    def record_key(self, record: Any, *, source: str) -> str:
+        direction = self.direction_from(source)
+        return str(getattr(record, self.key if direction.forward else self.field_map[self.key]))
+
+
+def _plain(value: Any) -> Any:
+    """Payloads are JSON: countries, decimals and dates travel as strings."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _identity(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
+PARTY_FIELDS = Prospect.PARTY_FIELD_NAMES
+ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
+
+# --- prospects → leads ------------------------------------------------------------------------
+
+
+def _lead_from_prospect(payload: dict[str, Any]) -> None:
+    values = {name: payload[name] for name in PARTY_FIELDS}
+    sales.lead_upsert_from_commerce(
+        prospect_number=payload["prospect_number"], values=values, actor=INTEGRATION_ACTOR
+    )
+
+
+PROSPECTS_TO_LEADS = TableMap(
+    code="prospects_to_leads",
+    name="Prospects → leads",
+    key="prospect_number",
+    field_map=_identity("prospect_number", *PARTY_FIELDS),
+    directions=(Direction("commerce", "sales", _lead_from_prospect),),
+)
+
+# --- lead status → prospects ------------------------------------------------------------------
+
+# Lead status reasons (§4) → the rejection reason recorded on the prospect.
+LEAD_REASONS = {
+    "lost": gettext_noop("Lost"),
+    "cannot_contact": gettext_noop("Cannot contact"),
+    "no_longer_interested": gettext_noop("No longer interested"),
+    "canceled": gettext_noop("Canceled"),
+}
+
+
+def _prospect_decision_pending(prospect_number: str) -> bool:
+    """A decision that already reached the prospect is not applied twice."""
+    return (
+        Prospect.objects.using("commerce")
+        .filter(prospect_number=prospect_number, status=Prospect.Status.NEW)
+        .exists()
+    )
+
+
+def _prospect_from_lead_status(payload: dict[str, Any]) -> None:
+    if payload["status"] != "disqualified" or not _prospect_decision_pending(
+        payload["prospect_number"]
+    ):
+        return
+    commerce.prospect_reject(
+        prospect_number=payload["prospect_number"],
+        reason=payload["status_reason"],
+        actor=INTEGRATION_ACTOR,
+        decided_in_sales=True,
+    )
+
+
+LEAD_STATUS_TO_PROSPECTS = TableMap(
+    code="lead_status_to_prospects",
+    name="Lead status → prospects",
+    key="prospect_number",
+    field_map=_identity("prospect_number", "status", "status_reason"),
+    value_maps={"status_reason": LEAD_REASONS},
+    directions=(Direction("sales", "commerce", _prospect_from_lead_status),),
+)
+
+# --- opportunity status → prospects -----------------------------------------------------------
+
+OPPORTUNITY_REASONS = {
+    "canceled": gettext_noop("Opportunity canceled"),
+    "out_sold": gettext_noop("Out-sold"),
+}
+
+
+def _prospect_from_opportunity_status(payload: dict[str, Any]) -> None:
+    number = payload["prospect_number"]
+    if not _prospect_decision_pending(number):
+        return
+    if payload["status"] == "won":
+        commerce.prospect_approve(
+            prospect_number=number, actor=INTEGRATION_ACTOR, decided_in_sales=True
+        )
+    elif payload["status"] == "lost":
+        reason = payload["status_reason"]
+        if payload.get("competitor"):
+            reason = f"{reason} ({payload['competitor']})"
+        commerce.prospect_reject(
+            prospect_number=number, reason=reason, actor=INTEGRATION_ACTOR, decided_in_sales=True
+        )
+
+
+OPPORTUNITY_STATUS_TO_PROSPECTS = TableMap(
+    code="opportunity_status_to_prospects",
+    name="Opportunity status → prospects",
+    key="prospect_number",
+    field_map=_identity("prospect_number", "status", "status_reason", "competitor"),
+    value_maps={"status_reason": OPPORTUNITY_REASONS},
+    directions=(Direction("sales", "commerce", _prospect_from_opportunity_status),),
+)
+
+# --- accounts ⇄ organization customers --------------------------------------------------------
+
+ACCOUNT_FIELDS = _identity(
+    "account_number",
+    "name",
+    "email",
+    "phone",
+    "website",
+    "tax_id",
+    "language",
+    "prospect_number",
+    *ADDRESS_FIELDS,
+)
+
+
+def _customer_from_sales(payload: dict[str, Any]) -> None:
+    values = {k: v for k, v in payload.items() if k not in ("account_number", "party_type")}
+    if payload["party_type"] == Customer.PartyType.PERSON:
+        values["name"] = f"{values['first_name']} {values['last_name']}".strip()
+    commerce.customer_upsert(
+        account_number=payload["account_number"], party_type=payload["party_type"], values=values
+    )
+
+
+def _account_from_customer(payload: dict[str, Any]) -> None:
+    values = dict(payload)
+    sales.account_upsert_from_commerce(
+        account_number=values.pop("account_number"),
+        prospect_number=values.pop("prospect_number"),
+        values=values,
+    )
+
+
+ACCOUNTS_ORGANIZATION_CUSTOMERS = TableMap(
+    code="accounts_organization_customers",
+    name="Accounts ⇄ organization customers",
+    key="account_number",
+    field_map=ACCOUNT_FIELDS,
+    directions=(
+        Direction(
+            "sales",
+            "commerce",
+            _customer_from_sales,
+            constants={"party_type": Customer.PartyType.ORGANIZATION},
+        ),
+        Direction("commerce", "sales", _account_from_customer, forward=False),
+    ),
+)
+
+# --- contacts ⇄ person customers --------------------------------------------------------------
+
+CONTACT_FIELDS = {
+    "contact_number": "account_number",
+    **_identity(
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "language",
+        "prospect_number",
+        *ADDRESS_FIELDS,
+    ),
+}
+
+
+def _contact_from_customer(payload: dict[str, Any]) -> None:
+    values = dict(payload)
+    sales.contact_upsert_from_commerce(
+        contact_number=values.pop("contact_number"),
+        prospect_number=values.pop("prospect_number"),
+        values=values,
+    )
+
+
+CONTACTS_PERSON_CUSTOMERS = TableMap(
+    code="contacts_person_customers",
+    name="Contacts ⇄ person customers",
+    key="contact_number",
+    field_map=CONTACT_FIELDS,
+    directions=(
+        Direction(
+            "sales",
+            "commerce",
+            _customer_from_sales,
+            constants={"party_type": Customer.PartyType.PERSON},
+        ),
+        Direction("commerce", "sales", _contact_from_customer, forward=False),
+    ),
+)
+
+MAPS: dict[str, TableMap] = {
+    m.code: m
+    for m in (
+        PROSPECTS_TO_LEADS,
+        LEAD_STATUS_TO_PROSPECTS,
+        OPPORTUNITY_STATUS_TO_PROSPECTS,
+        ACCOUNTS_ORGANIZATION_CUSTOMERS,
+        CONTACTS_PERSON_CUSTOMERS,
+    )
+}
+
+
+def source_aliases() -> list[str]:
+    """The databases whose outboxes carry messages, each served by its own relay."""
+    return sorted({d.source for m in MAPS.values() for d in m.directions})

@@ -1,0 +1,142 @@
+"""The email templates of SPEC §9, rendered the way HQ queues them."""
+
+import pytest
+
+from commerce.models import EmailNotification
+from commerce.services import EmailSpec, _render_email
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+PERSON = {
+    "first_name": "Jiří",
+    "last_name": "Žluťoučký",
+    "company_name": "Kůň & <Syn> s.r.o.",
+}
+SIGN_IN_URL = "https://b2b.example/partner/invitation/tok3n/?next=/&lang=cs"
+
+
+def _render(type_, language="cs", **context):
+    return _render_email(
+        EmailSpec(
+            type=type_,
+            event_key=f"{type_}:test",
+            recipient="jiri@kun.cz",
+            language=language,
+            context={**PERSON, **context},
+        )
+    )
+
+
+@pytest.fixture(autouse=True)
+def _store(settings):
+    settings.STORE_NAME = "Velkoobchod Łódź"
+    settings.SITE_URL = "https://b2b.example"
+
+
+def _assert_common(email: EmailNotification):
+    assert "Hello Jiří Žluťoučký," in email.body_text
+    assert "Hello Jiří Žluťoučký," in email.body_html
+    # Plain text keeps what was typed; HTML escapes it.
+    assert "Kůň & <Syn> s.r.o." in email.body_text
+    assert "Kůň &amp; &lt;Syn&gt; s.r.o." in email.body_html
+    assert "<Syn>" not in email.body_html
+    assert "The Velkoobchod Łódź team" in email.body_text
+    assert email.body_html.startswith("<!DOCTYPE html>")
+    assert '<html lang="cs">' in email.body_html
+    assert "{{" not in email.body_text + email.body_html + email.subject
+    assert "\n" not in email.subject
+
+
+def test_onboarding_request_received():
+    email = _render(
+        EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED,
+        request_id="0b6f3c1e-8d2a-4c57-9a43-5e1f0d2b7a10",
+    )
+    _assert_common(email)
+    assert email.subject == "We have received your business account request at Velkoobchod Łódź"
+    assert "Your reference: 0b6f3c1e-8d2a-4c57-9a43-5e1f0d2b7a10" in email.body_text
+    status_url = (
+        "https://b2b.example/partner/request-status/?reference=0b6f3c1e-8d2a-4c57-9a43-5e1f0d2b7a10"
+    )
+    assert status_url in email.body_text
+    assert f'href="{status_url}"' in email.body_html
+
+
+def test_prospect_approved():
+    email = _render(
+        EmailNotification.Type.PROSPECT_APPROVED,
+        email="jiri@kun.cz",
+        sign_in_url=SIGN_IN_URL,
+        invitation_days=7,
+    )
+    _assert_common(email)
+    assert email.subject == "Your business account at Velkoobchod Łódź is approved"
+    assert "the business account of Kůň & <Syn> s.r.o. at Velkoobchod Łódź is approved" in (
+        email.body_text
+    )
+    assert "You sign in with your email address: jiri@kun.cz" in email.body_text
+    assert f"\n{SIGN_IN_URL}\n" in email.body_text
+    assert "The link works once and expires in 7 days." in email.body_text
+    assert SIGN_IN_URL.replace("&", "&amp;") in email.body_html
+    assert "expires in 7 days" in email.body_html
+    assert "https://b2b.example" in email.body_text
+
+
+def test_invitation_validity_of_one_day_is_singular():
+    email = _render(
+        EmailNotification.Type.PROSPECT_APPROVED,
+        email="jiri@kun.cz",
+        sign_in_url=SIGN_IN_URL,
+        invitation_days=1,
+    )
+    assert "expires in 1 day." in email.body_text
+
+
+def test_prospect_rejected_with_a_reason():
+    email = _render(EmailNotification.Type.PROSPECT_REJECTED, reason="Mimo naši <oblast>")
+    _assert_common(email)
+    assert email.subject == "Your business account request at Velkoobchod Łódź"
+    assert "cannot offer you a business account" in email.body_text
+    assert "Reason: Mimo naši <oblast>" in email.body_text
+    assert "Reason: Mimo naši &lt;oblast&gt;" in email.body_html
+
+
+def test_prospect_rejected_without_a_reason_omits_the_sentence():
+    email = _render(EmailNotification.Type.PROSPECT_REJECTED, reason="")
+    _assert_common(email)
+    assert "cannot offer you a business account" in email.body_text
+    assert "Reason" not in email.body_text
+    assert "Reason" not in email.body_html
+    assert "\n\n\n" not in email.body_text
+
+
+def test_partner_user_invited():
+    email = _render(
+        EmailNotification.Type.PARTNER_USER_INVITED,
+        language="pl",
+        sign_in_url=SIGN_IN_URL,
+        invitation_days=7,
+    )
+    assert email.subject == (
+        "You are invited to the business account of Kůň & <Syn> s.r.o. at Velkoobchod Łódź"
+    )
+    assert "added as a user of the business account of Kůň & <Syn> s.r.o." in email.body_text
+    assert f"\n{SIGN_IN_URL}\n" in email.body_text
+    assert "expires in 7 days" in email.body_text
+    assert '<html lang="pl">' in email.body_html
+    assert SIGN_IN_URL.replace("&", "&amp;") in email.body_html
+
+
+@pytest.mark.parametrize("type_", EmailNotification.Type.values)
+def test_every_notification_type_has_templates(type_):
+    email = _render(
+        type_,
+        request_id="0b6f3c1e-8d2a-4c57-9a43-5e1f0d2b7a10",
+        email="jiri@kun.cz",
+        sign_in_url=SIGN_IN_URL,
+        invitation_days=7,
+        reason="",
+    )
+    assert email.subject
+    assert "Jiří" in email.body_text
+    assert "Jiří" in email.body_html

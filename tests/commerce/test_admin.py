@@ -1,0 +1,440 @@
+"""The Commerce HQ console at /hq/: who gets in, what the lists show, and the HQ actions."""
+
+import pytest
+from django.urls import reverse
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from commerce.models import (
+    ChannelRequest,
+    CustomerHierarchy,
+    EmailNotification,
+    JobRun,
+    Prospect,
+    TransitionLog,
+)
+from core.access import COMMERCE_BACK_OFFICE, SALES_REPRESENTATIVES
+from tests.factories import (
+    ChannelRequestFactory,
+    CustomerFactory,
+    EmailNotificationFactory,
+    JobRunFactory,
+    ProspectFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+PROSPECTS_URL = "/hq/commerce/prospect/"
+
+
+def _url(name: str, *args) -> str:
+    return reverse(f"hq:{name}", args=args)
+
+
+def _prospect(number: str) -> Prospect:
+    return Prospect.objects.using("commerce").get(prospect_number=number)
+
+
+@pytest.fixture
+def back_office(client):
+    # No staff flag and no model permissions: the group alone opens the console.
+    user = UserFactory(username="ewa.backoffice", is_staff=False, groups=[COMMERCE_BACK_OFFICE])
+    client.force_login(user)
+    return client
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def test_back_office_sees_all_prospects_with_unicode_company(back_office):
+    prospect = ProspectFactory(company_name="Žluťoučký kůň s.r.o.", first_name="Łucja")
+
+    page = back_office.get(PROSPECTS_URL).content.decode()
+
+    assert "All prospects" in page
+    assert prospect.prospect_number in page
+    assert "Žluťoučký kůň s.r.o." in page
+    assert "Łucja Żółkiewska" in page
+    assert "Poland" in page
+
+
+@pytest.mark.parametrize("groups", [[SALES_REPRESENTATIVES], []])
+def test_sales_rep_and_other_users_are_sent_to_the_hq_login(client, groups):
+    prospect = ProspectFactory()
+    client.force_login(UserFactory(groups=groups))
+
+    response = client.get(PROSPECTS_URL)
+    login_page = client.get(response["Location"]).content.decode()
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/hq/login/")
+    assert "not authorized to access this page" in login_page
+    assert prospect.prospect_number not in login_page
+
+
+def test_anonymous_visitor_is_sent_to_the_hq_login(client):
+    prospect = ProspectFactory()
+
+    response = client.get(_url("commerce_prospect_change", prospect.pk))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/hq/login/?next=")
+
+
+def test_sales_rep_cannot_approve(client):
+    prospect = ProspectFactory()
+    client.force_login(UserFactory(groups=[SALES_REPRESENTATIVES]))
+
+    client.post(_url("commerce_prospect_approve", prospect.pk))
+
+    assert _prospect(prospect.prospect_number).status == Prospect.Status.NEW
+
+
+def test_hq_login_admits_back_office_without_staff_flag_and_refuses_a_rep(client):
+    UserFactory(username="ewa", is_staff=False, groups=[COMMERCE_BACK_OFFICE])
+    UserFactory(username="rep", is_staff=True, groups=[SALES_REPRESENTATIVES])
+    password = "correct horse battery staple"
+
+    refused = client.post("/hq/login/", {"username": "rep", "password": password})
+    assert "Commerce HQ account" in refused.content.decode()
+    assert client.get("/hq/").status_code == 302
+
+    # The login page's form carries next=/hq/ (the HQ index).
+    admitted = client.post(
+        "/hq/login/", {"username": "ewa", "password": password, "next": "/hq/"}, follow=True
+    )
+    assert admitted.redirect_chain[-1][0] == "/hq/"
+    assert "All prospects" in admitted.content.decode()
+
+
+def test_accounts_and_groups_are_for_superusers_only(client, back_office):
+    assert back_office.get("/hq/auth/user/").status_code == 403
+    assert "/hq/auth/user/" not in back_office.get("/hq/").content.decode()
+
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    assert "root" in client.get("/hq/auth/user/").content.decode()
+
+
+# --- index ------------------------------------------------------------------------------------
+
+
+def test_index_explains_integration_off(back_office):
+    page = back_office.get("/hq/").content.decode()
+
+    assert "Sales integration" in page
+    assert "approve or reject new prospects here" in page
+
+
+def test_index_explains_integration_on(back_office, settings):
+    settings.SALES_INTEGRATION_ENABLED = True
+
+    page = back_office.get("/hq/").content.decode()
+
+    assert "prospects are decided in Sales" in page
+    assert "approve or reject new prospects here" not in page
+
+
+# --- All prospects ----------------------------------------------------------------------------
+
+
+def test_status_filter_lists_only_that_status(back_office):
+    new = ProspectFactory()
+    approved = ProspectFactory(status=Prospect.Status.APPROVED)
+
+    page = back_office.get(PROSPECTS_URL, {"status__exact": "approved"}).content.decode()
+
+    assert approved.prospect_number in page
+    assert new.prospect_number not in page
+
+
+def test_country_filter_lists_only_that_country(back_office):
+    polish = ProspectFactory()
+    czech = ProspectFactory(country="CZ", city="Brno")
+
+    page = back_office.get(PROSPECTS_URL, {"country": "CZ"}).content.decode()
+
+    assert czech.prospect_number in page
+    assert polish.prospect_number not in page
+
+
+@pytest.mark.parametrize(
+    ("field", "term"),
+    [("last_name", "Dvořák"), ("company_name", "Kůň"), ("email", "dvorak@kun")],
+)
+def test_search_finds_by_last_name_company_and_email(back_office, field, term):
+    wanted = ProspectFactory(
+        last_name="Dvořák", company_name="Žluťoučký kůň s.r.o.", email="dvorak@kun.cz"
+    )
+    other = ProspectFactory()
+
+    page = back_office.get(PROSPECTS_URL, {"q": term}).content.decode()
+
+    assert wanted.prospect_number in page
+    assert other.prospect_number not in page
+
+
+def test_search_finds_by_prospect_number(back_office):
+    wanted, other = ProspectFactory(), ProspectFactory()
+
+    page = back_office.get(PROSPECTS_URL, {"q": wanted.prospect_number}).content.decode()
+
+    assert wanted.prospect_number in page
+    assert other.prospect_number not in page
+
+
+def test_prospect_detail_is_read_only_with_decision_buttons(back_office):
+    prospect = ProspectFactory(comments="<b>Prosimy</b> o kontakt")
+
+    page = back_office.get(_url("commerce_prospect_change", prospect.pk)).content.decode()
+
+    assert "Hurtownia" in page and "Łódź" in page
+    assert "&lt;b&gt;Prosimy&lt;/b&gt;" in page
+    assert 'name="_save"' not in page
+    assert _url("commerce_prospect_approve", prospect.pk) in page
+    assert _url("commerce_prospect_reject", prospect.pk) in page
+    assert "/hq/commerce/prospect/add/" not in back_office.get(PROSPECTS_URL).content.decode()
+
+
+def test_decided_prospect_has_no_decision_buttons(back_office):
+    prospect = ProspectFactory(status=Prospect.Status.REJECTED, status_reason="Duplikat")
+
+    page = back_office.get(_url("commerce_prospect_change", prospect.pk)).content.decode()
+
+    assert "Duplikat" in page
+    assert _url("commerce_prospect_approve", prospect.pk) not in page
+    assert _url("commerce_prospect_reject", prospect.pk) not in page
+
+
+def test_approve_builds_the_hierarchy_queues_the_email_and_shows_the_log(back_office):
+    prospect = ProspectFactory(company_name="Žluťoučký kůň s.r.o.")
+
+    response = back_office.post(_url("commerce_prospect_approve", prospect.pk), follow=True)
+
+    approved = _prospect(prospect.prospect_number)
+    assert approved.status == Prospect.Status.APPROVED
+    assert approved.decided_by == "ewa.backoffice"
+    hierarchy = CustomerHierarchy.objects.using("commerce").get(
+        hierarchy_id=approved.customer_hierarchy
+    )
+    assert hierarchy.name == "Žluťoučký kůň s.r.o."
+    email = EmailNotification.objects.using("commerce").get(
+        type=EmailNotification.Type.PROSPECT_APPROVED
+    )
+    assert email.recipient == prospect.email
+    page = response.content.decode()
+    assert f"Prospect {prospect.prospect_number} is approved" in page
+    assert approved.customer_hierarchy in page
+    assert _url("commerce_customerhierarchy_change", hierarchy.pk) in page
+    assert "ewa.backoffice" in page  # the transition log on the detail page
+    assert _url("commerce_prospect_approve", prospect.pk) not in page
+
+
+def test_approve_twice_is_refused_with_a_message(back_office):
+    prospect = ProspectFactory()
+    back_office.post(_url("commerce_prospect_approve", prospect.pk))
+
+    page = back_office.post(_url("commerce_prospect_approve", prospect.pk), follow=True)
+
+    assert "is already approved" in page.content.decode()
+    assert CustomerHierarchy.objects.using("commerce").count() == 1
+
+
+def test_approve_needs_post(back_office):
+    prospect = ProspectFactory()
+
+    response = back_office.get(_url("commerce_prospect_approve", prospect.pk))
+
+    assert response.status_code == 405
+    assert _prospect(prospect.prospect_number).status == Prospect.Status.NEW
+
+
+def test_reject_form_requires_a_reason(back_office):
+    prospect = ProspectFactory()
+    url = _url("commerce_prospect_reject", prospect.pk)
+
+    form_page = back_office.get(url).content.decode()
+    response = back_office.post(url, {"reason": "   "})
+
+    assert 'name="reason"' in form_page and prospect.company_name in form_page
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert _prospect(prospect.prospect_number).status == Prospect.Status.NEW
+    assert not EmailNotification.objects.using("commerce").exists()
+
+
+def test_reject_with_reason_rejects_and_records_it(back_office):
+    prospect = ProspectFactory()
+
+    response = back_office.post(
+        _url("commerce_prospect_reject", prospect.pk),
+        {"reason": "Brak działalności B2B — sklep detaliczny."},
+        follow=True,
+    )
+
+    rejected = _prospect(prospect.prospect_number)
+    assert rejected.status == Prospect.Status.REJECTED
+    assert rejected.status_reason == "Brak działalności B2B — sklep detaliczny."
+    assert EmailNotification.objects.using("commerce").get().type == "prospect_rejected"
+    assert f"Prospect {prospect.prospect_number} is rejected" in response.content.decode()
+    log = TransitionLog.objects.using("commerce").get(object_key=prospect.prospect_number)
+    assert (log.target_state, log.actor) == ("rejected", "ewa.backoffice")
+
+
+def test_with_sales_integration_on_the_decision_is_refused(back_office, settings):
+    settings.SALES_INTEGRATION_ENABLED = True
+    prospect = ProspectFactory()
+
+    approve = back_office.post(_url("commerce_prospect_approve", prospect.pk), follow=True)
+    reject = back_office.post(
+        _url("commerce_prospect_reject", prospect.pk), {"reason": "Nie"}, follow=True
+    )
+    detail = back_office.get(_url("commerce_prospect_change", prospect.pk)).content.decode()
+
+    for response in (approve, reject):
+        assert "this prospect is decided in Sales" in response.content.decode()
+    assert _prospect(prospect.prospect_number).status == Prospect.Status.NEW
+    assert not CustomerHierarchy.objects.using("commerce").exists()
+    assert not EmailNotification.objects.using("commerce").exists()
+    assert "decided in Sales" in detail
+    assert _url("commerce_prospect_approve", prospect.pk) not in detail
+
+
+# --- customers and hierarchies ----------------------------------------------------------------
+
+
+def test_customers_filter_by_party_type(back_office):
+    organization = CustomerFactory()
+    person = CustomerFactory(party_type="person", name="Łucja Nowak")
+
+    page = back_office.get("/hq/commerce/customer/", {"party_type__exact": "person"})
+
+    assert "Łucja Nowak" in page.content.decode()
+    assert organization.account_number not in page.content.decode()
+    assert person.account_number in page.content.decode()
+
+
+def test_hierarchy_detail_lists_its_members(back_office):
+    prospect = ProspectFactory(first_name="Łucja", last_name="Kowalska")
+    back_office.post(_url("commerce_prospect_approve", prospect.pk))
+    hierarchy = CustomerHierarchy.objects.using("commerce").get()
+
+    page = back_office.get(_url("commerce_customerhierarchy_change", hierarchy.pk))
+
+    assert "Łucja Kowalska" in page.content.decode()
+    assert "Admin" in page.content.decode()
+
+
+# --- jobs and staged requests -----------------------------------------------------------------
+
+
+def test_run_now_starts_the_job_and_records_a_run(back_office):
+    JobRunFactory(job="Synchronize orders and channel requests")
+    changelist = back_office.get("/hq/commerce/jobrun/").content.decode()
+
+    response = back_office.post(_url("commerce_jobrun_run", "p-0001"), follow=True)
+
+    assert _url("commerce_jobrun_run", "p-0001") in changelist
+    run = JobRun.objects.using("commerce").get(job="P-0001")
+    assert (run.trigger, run.outcome) == ("hand", JobRun.Outcome.SUCCEEDED)
+    assert "P-0001 Upload channel requests" in response.content.decode()
+    assert "is started" in response.content.decode()
+
+
+def test_job_runs_filter_by_outcome(back_office):
+    JobRunFactory(job="P-0001", message="all good")
+    JobRunFactory(job="P-0001", outcome=JobRun.Outcome.FAILED, message="OperationalError: boom")
+
+    page = back_office.get("/hq/commerce/jobrun/", {"outcome__exact": "failed"}).content.decode()
+
+    assert "OperationalError: boom" in page
+    assert "all good" not in page
+
+
+def test_retry_puts_a_failed_staged_request_back_to_new(back_office):
+    failed = ChannelRequestFactory(state=ChannelRequest.State.FAILED, error="city: required")
+    processed = ChannelRequestFactory(state=ChannelRequest.State.PROCESSED)
+
+    response = back_office.post(
+        "/hq/commerce/channelrequest/",
+        {"action": "retry", "_selected_action": [failed.pk, processed.pk]},
+        follow=True,
+    )
+
+    states = dict(ChannelRequest.objects.using("commerce").values_list("pk", "state"))
+    assert states == {failed.pk: "new", processed.pk: "processed"}
+    page = response.content.decode()
+    assert "1 staged requests went back to the sync job" in page
+    assert "1 selected requests had not failed" in page
+
+
+def test_staged_requests_filter_by_state(back_office):
+    failed = ChannelRequestFactory(state=ChannelRequest.State.FAILED)
+    new = ChannelRequestFactory()
+
+    page = back_office.get("/hq/commerce/channelrequest/", {"state__exact": "failed"})
+
+    assert failed.email in page.content.decode()
+    assert new.email not in page.content.decode()
+
+
+# --- emails, log, schedules -------------------------------------------------------------------
+
+
+def test_send_again_requeues_a_failed_email(back_office):
+    failed = EmailNotificationFactory(status="failed", attempts=5, last_error="SMTP down")
+
+    response = back_office.post(
+        "/hq/commerce/emailnotification/",
+        {"action": "send_again", "_selected_action": [failed.pk]},
+        follow=True,
+    )
+
+    email = EmailNotification.objects.using("commerce").get()
+    assert (email.status, email.attempts) == ("queued", 0)
+    assert "1 emails are queued to be sent again" in response.content.decode()
+
+
+def test_email_detail_shows_the_html_escaped(back_office):
+    email = EmailNotificationFactory(body_html="<script>alert('x')</script><p>Łódź</p>")
+
+    page = back_office.get(_url("commerce_emailnotification_change", email.pk)).content.decode()
+
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&lt;p&gt;Łódź&lt;/p&gt;" in page
+    assert "<script>alert(" not in page
+    assert "Dzień dobry, Zofia Żółkiewska!" in page
+
+
+def test_transition_log_is_searchable_by_object_key(back_office):
+    wanted, other = ProspectFactory(), ProspectFactory()
+    for prospect in (wanted, other):
+        back_office.post(_url("commerce_prospect_approve", prospect.pk), follow=True)
+
+    page = back_office.get("/hq/commerce/transitionlog/", {"q": wanted.prospect_number})
+
+    assert wanted.prospect_number in page.content.decode()
+    assert other.prospect_number not in page.content.decode()
+
+
+def test_back_office_can_edit_the_job_schedule(back_office):
+    every = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS)
+    task = PeriodicTask.objects.create(
+        name="Nightly Łódź export", task="commerce.job_run", interval=every
+    )
+
+    page = back_office.get(_url("django_celery_beat_periodictask_change", task.pk))
+    back_office.post(
+        _url("django_celery_beat_intervalschedule_change", every.pk),
+        {
+            "every": 300,
+            "period": IntervalSchedule.SECONDS,
+            "periodictask_set-TOTAL_FORMS": 1,
+            "periodictask_set-INITIAL_FORMS": 1,
+            "periodictask_set-0-id": task.pk,
+            "periodictask_set-0-interval": every.pk,
+        },
+    )
+
+    assert "Nightly Łódź export" in page.content.decode()
+    assert 'name="_save"' in page.content.decode()
+    assert IntervalSchedule.objects.get(pk=every.pk).every == 300
+    assert PeriodicTask.objects.get(pk=task.pk).interval_id == every.pk

@@ -1,0 +1,109 @@
+"""Each map's transform, both directions, value maps, Unicode byte for byte."""
+
+import pytest
+
+from dualwrite.maps import (
+    ACCOUNTS_ORGANIZATION_CUSTOMERS,
+    CONTACTS_PERSON_CUSTOMERS,
+    LEAD_STATUS_TO_PROSPECTS,
+    MAPS,
+    OPPORTUNITY_STATUS_TO_PROSPECTS,
+    PROSPECTS_TO_LEADS,
+    source_aliases,
+)
+from sales.models import Account, Contact, Lead, Opportunity
+from tests.factories import CustomerFactory, ProspectFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+CZECH = "Žluťoučký kůň úpěl ďábelské ódy"
+POLISH = "Zażółć gęślą jaźń — Łódź"
+
+
+def test_every_map_is_declared_once_with_its_directions():
+    assert set(MAPS) == {
+        "prospects_to_leads",
+        "lead_status_to_prospects",
+        "opportunity_status_to_prospects",
+        "accounts_organization_customers",
+        "contacts_person_customers",
+    }
+    assert [(d.source, d.target) for d in PROSPECTS_TO_LEADS.directions] == [("commerce", "sales")]
+    assert {(d.source, d.target) for d in ACCOUNTS_ORGANIZATION_CUSTOMERS.directions} == {
+        ("sales", "commerce"),
+        ("commerce", "sales"),
+    }
+    assert source_aliases() == ["commerce", "sales"]
+
+
+def test_prospect_to_lead_payload_carries_party_fields_byte_for_byte():
+    prospect = ProspectFactory(company_name=CZECH, first_name="Łucja", city="Łódź")
+    payload = PROSPECTS_TO_LEADS.to_payload(prospect, source="commerce")
+    assert payload["company_name"] == CZECH
+    assert payload["first_name"] == "Łucja"
+    assert payload["city"] == "Łódź"
+    assert payload["country"] == "PL"
+    assert payload["prospect_number"] == prospect.prospect_number
+    assert PROSPECTS_TO_LEADS.record_key(prospect, source="commerce") == prospect.prospect_number
+
+
+def test_lead_status_value_map_names_the_reason():
+    lead = Lead(prospect_number="PR-000007", status_reason="no_longer_interested")
+    payload = LEAD_STATUS_TO_PROSPECTS.to_payload(lead, source="sales")
+    assert payload == {
+        "prospect_number": "PR-000007",
+        "status": "open",
+        "status_reason": "No longer interested",
+    }
+
+
+def test_opportunity_status_value_map_and_competitor():
+    opportunity = Opportunity(prospect_number="PR-1", status_reason="out_sold", competitor=POLISH)
+    payload = OPPORTUNITY_STATUS_TO_PROSPECTS.to_payload(opportunity, source="sales")
+    assert payload["status_reason"] == "Out-sold"
+    assert payload["competitor"] == POLISH
+
+
+def test_account_to_organization_customer_and_back():
+    account = Account(
+        account_number="A-000001",
+        name=CZECH,
+        email="a@kun.cz",
+        country="CZ",
+        city="Brno",
+        prospect_number="PR-000001",
+    )
+    to_commerce = ACCOUNTS_ORGANIZATION_CUSTOMERS.to_payload(account, source="sales")
+    assert to_commerce["party_type"] == "organization"
+    assert to_commerce["account_number"] == "A-000001"
+    assert to_commerce["name"] == CZECH
+    assert to_commerce["country"] == "CZ"
+
+    customer = CustomerFactory(account_number="A-000001", name=POLISH)
+    to_sales = ACCOUNTS_ORGANIZATION_CUSTOMERS.to_payload(customer, source="commerce")
+    assert "party_type" not in to_sales
+    assert to_sales["name"] == POLISH
+    assert to_sales["account_number"] == "A-000001"
+
+
+def test_contact_to_person_customer_renames_the_key_both_ways():
+    contact = Contact(
+        contact_number="CT-000001",
+        first_name="Jiří",
+        last_name="Dvořák",
+        email="jiri@kun.cz",
+        prospect_number="PR-1",
+    )
+    to_commerce = CONTACTS_PERSON_CUSTOMERS.to_payload(contact, source="sales")
+    assert to_commerce["account_number"] == "CT-000001"
+    assert to_commerce["party_type"] == "person"
+    assert to_commerce["last_name"] == "Dvořák"
+    assert CONTACTS_PERSON_CUSTOMERS.record_key(contact, source="sales") == "CT-000001"
+
+    customer = CustomerFactory(
+        account_number="CT-000001", party_type="person", first_name="Jiří", last_name="Dvořák"
+    )
+    to_sales = CONTACTS_PERSON_CUSTOMERS.to_payload(customer, source="commerce")
+    assert to_sales["contact_number"] == "CT-000001"
+    assert to_sales["first_name"] == "Jiří"
+    assert CONTACTS_PERSON_CUSTOMERS.record_key(customer, source="commerce") == "CT-000001"
