@@ -11,12 +11,13 @@ GROUPS = (SALES_REPRESENTATIVES, COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATOR
 def user_in_groups(user: AbstractBaseUser | AnonymousUser, *groups: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:  # type: ignore[union-attr]
+    # The stubs type request.user as AbstractBaseUser, which lacks the PermissionsMixin fields.
+    if user.is_superuser:  # type: ignore[attr-defined]
         return True
     names = getattr(user, "_group_names_cache", None)
     if names is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        user._group_names_cache = names  # type: ignore[union-attr]
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._group_names_cache = names  # type: ignore[attr-defined]
     return bool(names.intersection(groups))
 
 

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -72,6 +73,7 @@ class SalesAdminSite(admin.AdminSite):
     site_header = _("Sales")
     site_title = _("Sales")
     index_title = _("Sales console")
+    site_url = None  # no "View site" link: the console is not part of the B2B site
     login_form = SalesAuthenticationForm
 
     def has_permission(self, request) -> bool:
@@ -118,6 +120,8 @@ class SalesRecordAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "language":
             return forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def update_record(self, pk: int, values: dict) -> None:
@@ -151,7 +155,9 @@ class SalesRecordAdmin(admin.ModelAdmin):
         )
 
     def link(self, obj):
-        return format_html('<a href="{}">{}</a>', self.change_url(obj), obj) if obj else None
+        if obj is None:
+            return self.get_empty_value_display()
+        return format_html('<a href="{}">{}</a>', self.change_url(obj), obj)
 
     def record_for_action(self, request, object_id):
         if not is_sales_rep(request.user):
@@ -559,7 +565,7 @@ class OpportunityAdmin(TimelineAdmin):
             for close in opportunity.closes.all()
         ]
         if not rows:
-            return None
+            return self.get_empty_value_display()
         return format_html_join(
             "\n", "<div>{} ({}) {} · {} · {} · {} — {}</div>", rows
         )
@@ -650,7 +656,7 @@ class AccountAdmin(SalesRecordAdmin):
     def _links(self, records):
         return format_html_join(
             ", ", '<a href="{}">{}</a>', ((self.change_url(r), r) for r in records)
-        ) or None
+        ) or self.get_empty_value_display()
 
     @admin.display(description=_("contacts"))
     def contact_links(self, account: Account):

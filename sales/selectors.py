@@ -134,14 +134,18 @@ def _note_entries(notes: QuerySet[Note]) -> list[TimelineEntry]:
     ]
 
 
-def _transition_entries(model: type, object_key: str) -> list[TimelineEntry]:
+def _transition_entries(model: type[Lead] | type[Opportunity],
+                        object_key: str) -> list[TimelineEntry]:
     logs = TransitionLog.objects.using(DB).filter(
         model=model._meta.label_lower, object_key=object_key
     )
+    status = dict(model.Status.choices)
     return [
         TimelineEntry(
             kind="transition", at=log.created_at, actor=log.actor,
-            title=f"{log.transition}: {log.source_state} → {log.target_state}", text=log.reason,
+            title=f"{status.get(log.source_state, log.source_state)} → "
+            f"{status.get(log.target_state, log.target_state)}",
+            text=log.reason,
         )
         for log in logs
     ]

@@ -1,7 +1,7 @@
 """The Sales console at /sales/: lead views, lead form and timeline, the intermediate action
 forms (qualify, disqualify, reactivate, close as won/lost), and who may open what."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -69,7 +69,7 @@ def test_all_b2b_commerce_leads_lists_every_owner_with_prospect_number_and_statu
 def test_lead_form_has_contact_and_company_sections_and_timeline_newest_first(rep):
     lead = LeadFactory(owner="jan.rep", company_name="Łódź <b>Hurt</b>", first_name="Zofia")
     Note.objects.create(lead=lead, author="integration", text="Starsza notatka",
-                        created_at=date(2024, 1, 1))
+                        created_at=datetime(2024, 1, 1, tzinfo=UTC))
     lead_disqualify(lead_id=lead.pk, status_reason="cannot_contact", actor="jan.rep",
                     description="Brak odpowiedzi")
 

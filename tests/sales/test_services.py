@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_save
+from django_fsm import can_proceed
 from django_fsm.signals import post_transition
 
 from core.errors import NotAllowed, NotFound, ServiceError
@@ -349,8 +350,6 @@ def test_disqualify_fsm_condition_guards_the_model_too():
     lead = LeadFactory()
     OpportunityFactory(originating_lead=lead)
     assert lead.has_opportunity()
-    from django_fsm import can_proceed
-
     assert not can_proceed(lead.disqualify)
 
 
