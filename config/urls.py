@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from commerce.admin import hq_site
-from core.views import health
+from config.health import health
 from sales.admin import sales_site
 
 urlpatterns = [

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
 from commerce import services as commerce
 from commerce.models import Customer, Prospect
 from sales import services as sales
+from sales.models import Account, Contact, Lead, Opportunity
 
 INTEGRATION_ACTOR = "dual-write"
 
@@ -29,6 +31,19 @@ class Direction:
 
 
 @dataclass(frozen=True)
+class InitialSyncStep:
+    """Copies what exists on `source` when a map is enabled, batch by batch in key order.
+
+    `records` returns the source queryset; with `target_keys` set, records whose key already
+    exists on the target are left alone (the other side is the master for key conflicts).
+    """
+
+    source: str
+    records: Callable[[], QuerySet]
+    target_keys: Callable[[list[str]], set[str]] | None = None
+
+
+@dataclass(frozen=True)
 class TableMap:
     """`field_map` pairs a field of one side (left) with a field of the other (right).
 
@@ -40,7 +55,9 @@ class TableMap:
     key: str
     field_map: dict[str, str]
     directions: tuple[Direction, ...]
+    initial_sync: tuple[InitialSyncStep, ...]
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    initial_sync_master: str = ""
 
     def direction_from(self, source: str) -> Direction:
         return next(d for d in self.directions if d.source == source)
@@ -93,6 +110,14 @@ PROSPECTS_TO_LEADS = TableMap(
     key="prospect_number",
     field_map=_identity("prospect_number", *PARTY_FIELDS),
     directions=(Direction("commerce", "sales", _lead_from_prospect),),
+    # Prospects that predate the integration and are still undecided get their lead.
+    initial_sync=(
+        InitialSyncStep(
+            "commerce",
+            lambda: Prospect.objects.using("commerce").filter(status=Prospect.Status.NEW),
+        ),
+    ),
+    initial_sync_master="commerce",
 )
 
 # --- lead status → prospects ------------------------------------------------------------------
@@ -135,6 +160,17 @@ LEAD_STATUS_TO_PROSPECTS = TableMap(
     field_map=_identity("prospect_number", "status", "status_reason"),
     value_maps={"status_reason": LEAD_REASONS},
     directions=(Direction("sales", "commerce", _prospect_from_lead_status),),
+    initial_sync=(
+        InitialSyncStep(
+            "sales",
+            lambda: (
+                Lead.objects.using("sales")
+                .filter(status=Lead.Status.DISQUALIFIED)
+                .exclude(prospect_number=None)
+            ),
+        ),
+    ),
+    initial_sync_master="sales",
 )
 
 # --- opportunity status → prospects -----------------------------------------------------------
@@ -169,9 +205,33 @@ OPPORTUNITY_STATUS_TO_PROSPECTS = TableMap(
     field_map=_identity("prospect_number", "status", "status_reason", "competitor"),
     value_maps={"status_reason": OPPORTUNITY_REASONS},
     directions=(Direction("sales", "commerce", _prospect_from_opportunity_status),),
+    initial_sync=(
+        InitialSyncStep(
+            "sales",
+            lambda: (
+                Opportunity.objects.using("sales")
+                .filter(status__in=[Opportunity.Status.WON, Opportunity.Status.LOST])
+                .exclude(prospect_number="")
+            ),
+        ),
+    ),
+    initial_sync_master="sales",
 )
 
 # --- accounts ⇄ organization customers --------------------------------------------------------
+
+
+def _customers(party_type: str) -> QuerySet:
+    return Customer.objects.using("commerce").filter(party_type=party_type)
+
+
+def _customer_keys(keys: list[str]) -> set[str]:
+    return set(
+        Customer.objects.using("commerce")
+        .filter(account_number__in=keys)
+        .values_list("account_number", flat=True)
+    )
+
 
 ACCOUNT_FIELDS = _identity(
     "account_number",
@@ -218,6 +278,17 @@ ACCOUNTS_ORGANIZATION_CUSTOMERS = TableMap(
         ),
         Direction("commerce", "sales", _account_from_customer, forward=False),
     ),
+    # Commerce is the master: its customers overwrite accounts with the same number; accounts
+    # unknown to Commerce are added there.
+    initial_sync=(
+        InitialSyncStep("commerce", lambda: _customers(Customer.PartyType.ORGANIZATION)),
+        InitialSyncStep(
+            "sales",
+            lambda: Account.objects.using("sales").all(),
+            target_keys=lambda keys: _customer_keys(keys),
+        ),
+    ),
+    initial_sync_master="commerce",
 )
 
 # --- contacts ⇄ person customers --------------------------------------------------------------
@@ -260,6 +331,15 @@ CONTACTS_PERSON_CUSTOMERS = TableMap(
         ),
         Direction("commerce", "sales", _contact_from_customer, forward=False),
     ),
+    initial_sync=(
+        InitialSyncStep("commerce", lambda: _customers(Customer.PartyType.PERSON)),
+        InitialSyncStep(
+            "sales",
+            lambda: Contact.objects.using("sales").all(),
+            target_keys=lambda keys: _customer_keys(keys),
+        ),
+    ),
+    initial_sync_master="commerce",
 )
 
 MAPS: dict[str, TableMap] = {

@@ -53,3 +53,101 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.map} {self.record_key} {self.message_id}"
+
+
+class MapState(models.Model):
+    """A table map's run state and counters, kept in `default` (SPEC §7, map registry)."""
+
+    class State(models.TextChoices):
+        NOT_RUNNING = "not_running", _("Not running")
+        INITIALIZING = "initializing", _("Initializing")
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+
+    code = models.CharField(_("map"), max_length=64, unique=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.NOT_RUNNING
+    )
+    delivered_count = models.PositiveBigIntegerField(_("delivered"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # Alert rule: this many failed deliveries within this many minutes pause the map.
+    alert_errors = models.PositiveIntegerField(_("alert after errors"), default=5)
+    alert_minutes = models.PositiveIntegerField(_("within minutes"), default=10)
+    recent_failures = models.JSONField(default=list, blank=True)
+    alert_raised_at = models.DateTimeField(_("alert raised"), null=True, blank=True)
+    initial_sync_total = models.PositiveIntegerField(default=0)
+    initial_sync_done = models.PositiveIntegerField(default=0)
+    # Where a crashed initial sync resumes: {"step": index, "after": last primary key}.
+    initial_sync_cursor = models.JSONField(default=dict, blank=True)
+    initial_sync_started_at = models.DateTimeField(null=True, blank=True)
+    initial_sync_finished_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(_("state changed"), auto_now=True)
+    changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("table map")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_state_display()})"
+
+    @property
+    def initial_sync_percent(self) -> int:
+        if not self.initial_sync_total:
+            return 100 if self.initial_sync_finished_at else 0
+        return min(100, round(100 * self.initial_sync_done / self.initial_sync_total))
+
+
+class DeliveryError(models.Model):
+    """The error log: one row per failing message, kept until it is delivered or skipped."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        SKIPPED = "skipped", _("Skipped")
+
+    message_id = models.UUIDField(unique=True)
+    map = models.CharField(_("map"), max_length=64, db_index=True)
+    source = models.CharField(_("source database"), max_length=16)
+    record_key = models.CharField(_("record"), max_length=100)
+    event = models.CharField(_("event"), max_length=32)
+    payload = models.JSONField(_("payload"))
+    error = models.TextField(_("error"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_retry_at = models.DateTimeField(_("next retry"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.CharField(_("resolved by"), max_length=150, blank=True)
+    first_failed_at = models.DateTimeField(_("first failed"), auto_now_add=True)
+    last_failed_at = models.DateTimeField(_("last failed"))
+
+    class Meta:
+        ordering = ["-last_failed_at", "-id"]
+        indexes = [models.Index(fields=["state", "map"], name="dualwrite_error_state")]
+
+    def __str__(self) -> str:
+        return f"{self.map} {self.record_key}: {self.error[:60]}"
+
+
+class ConflictEntry(models.Model):
+    """Both sides changed one record between syncs; the map's rule chose the winner."""
+
+    map = models.CharField(_("map"), max_length=64, db_index=True)
+    record_key = models.CharField(_("record"), max_length=100, db_index=True)
+    rule = models.CharField(_("rule"), max_length=32)
+    winner = models.CharField(_("winner"), max_length=16)
+    incoming_side = models.CharField(_("incoming from"), max_length=16)
+    incoming_values = models.JSONField(_("incoming values"))
+    incoming_version = models.PositiveIntegerField()
+    local_values = models.JSONField(_("values on the target"))
+    local_version = models.PositiveIntegerField()
+    resolved_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = _("conflicts")
+
+    def __str__(self) -> str:
+        return f"{self.map} {self.record_key}: {self.winner} won"

@@ -9,6 +9,7 @@ commits means a second delivery, which the inbox turns into a no-op.
 
 import logging
 import time
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +20,12 @@ from django.utils import timezone
 from .maps import MAPS
 from .models import InboxMessage, OutboxMessage
 from .outbox import applying
+from .services import (
+    deliveries_count,
+    delivery_failed,
+    delivery_recovered,
+    running_map_codes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +33,7 @@ UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
 
 
 def _claimable(source: str):
+    """Due messages of running maps that head their record's queue."""
     earlier_undelivered = OutboxMessage.objects.using(source).filter(
         map=OuterRef("map"),
         record_key=OuterRef("record_key"),
@@ -34,7 +42,7 @@ def _claimable(source: str):
     )
     return (
         OutboxMessage.objects.using(source)
-        .filter(state=OutboxMessage.State.PENDING)
+        .filter(state=OutboxMessage.State.PENDING, map__in=running_map_codes())
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
         .filter(~Exists(earlier_undelivered))
         .order_by("id")
@@ -84,11 +92,15 @@ def _deliver(message: OutboxMessage) -> float | None:
             message.last_error,
         )
         message.save(update_fields=["attempts", "last_error", "next_attempt_at", "state"])
+        delivery_failed(message=message)
         return delay.total_seconds()
+    recovered = bool(message.last_error)
     message.state = OutboxMessage.State.DELIVERED
     message.delivered_at = timezone.now()
     message.last_error = ""
     message.save(update_fields=["attempts", "state", "delivered_at", "last_error"])
+    if recovered:
+        delivery_recovered(message=message)
     return None
 
 
@@ -100,13 +112,16 @@ def outbox_relay(*, source: str, batch_size: int = 200, time_budget: float = 20.
     while time.monotonic() < deadline:
         with transaction.atomic(using=source):
             batch = list(_claimable(source).select_for_update(skip_locked=True)[:batch_size])
+            delivered_by_map: Counter[str] = Counter()
             for message in batch:
                 delay = _deliver(message)
                 if delay is None:
-                    delivered += 1
+                    delivered_by_map[message.map] += 1
                 else:
                     failed += 1
                     retry_in = delay if retry_in is None else min(retry_in, delay)
+            deliveries_count(delivered=delivered_by_map)
+            delivered += delivered_by_map.total()
         if not batch:
             break
     more = _claimable(source).exists()

@@ -71,3 +71,13 @@ def _isolated_services(request, settings, tmp_path):
 @pytest.fixture
 def groups(db):
     return {name: Group.objects.get_or_create(name=name)[0] for name in GROUPS}
+
+
+@pytest.fixture
+def dualwrite_running(db):
+    """Every table map registered and running, as after enabling the Commerce solution."""
+    from dualwrite.models import MapState
+    from dualwrite.services import map_states_register
+
+    map_states_register()
+    MapState.objects.update(state=MapState.State.RUNNING)

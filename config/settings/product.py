@@ -16,3 +16,5 @@ DUALWRITE_RETRY_MAX_SECONDS = env.int("DUALWRITE_RETRY_MAX_SECONDS", default=300
 DUALWRITE_MAX_ATTEMPTS = env.int("DUALWRITE_MAX_ATTEMPTS", default=10)
 # SPEC §3 step 4: leads created by dual-write belong to this Sales user, not to a rep.
 SALES_INTEGRATION_USER = env.str("SALES_INTEGRATION_USER", default="integration")
+# /health/ answers 503 when the oldest undelivered dual-write message is older than this.
+DUALWRITE_LAG_ALERT_SECONDS = env.int("DUALWRITE_LAG_ALERT_SECONDS", default=300)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 @pytest.fixture(autouse=True)
-def _integration_on(settings):
+def _integration_on(settings, dualwrite_running):
     settings.SALES_INTEGRATION_ENABLED = True
 
 

@@ -28,6 +28,7 @@ pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__"),
     pytest.mark.parametrize("sales_integration_enabled", [True], indirect=True),
+    pytest.mark.usefixtures("dualwrite_running"),
 ]
 
 TIMEOUT = 30

@@ -1,0 +1,107 @@
+"""python manage.py dualwrite status|enable|pause|resume|initial-sync|errors|retry|skip"""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from core.errors import ServiceError
+from dualwrite import selectors, services
+
+ACTOR = "manage.py dualwrite"
+
+
+class Command(BaseCommand):
+    help = "Run and repair dual-write: map states, initial sync, error log."
+
+    def add_arguments(self, parser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True)
+        commands.add_parser("status", help="Each map's state, backlog, lag and last error.")
+        enable = commands.add_parser(
+            "enable", help="Enable the Commerce solution: register, initial-sync and start maps."
+        )
+        enable.add_argument("maps", nargs="*", help="only these maps (default: all)")
+        for name, text in (("pause", "Pause a map."), ("resume", "Resume a paused map.")):
+            commands.add_parser(name, help=text).add_argument("map")
+        sync = commands.add_parser("initial-sync", help="Copy existing records for a map.")
+        sync.add_argument("map")
+        sync.add_argument("--batch-size", type=int, default=500)
+        errors = commands.add_parser("errors", help="List open delivery errors.")
+        errors.add_argument("--map", default=None)
+        retry = commands.add_parser("retry", help="Retry one error by id, or all of them.")
+        retry.add_argument("error", help="an error id, or 'all'")
+        retry.add_argument("--map", default=None, help="with 'all': only this map")
+        skip = commands.add_parser("skip", help="Skip one failing change, with a reason.")
+        skip.add_argument("error", type=int)
+        skip.add_argument("--reason", required=True)
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            getattr(self, "_" + action.replace("-", "_"))(**options)
+        except ServiceError as exc:
+            raise CommandError(str(exc.message)) from exc
+
+    def _progress(self, code: str):
+        bars: list[tqdm] = []
+
+        def update(done: int, total: int) -> None:
+            if not bars:
+                bars.append(tqdm(desc=code, total=total, unit="rows", file=self.stdout))
+            bars[0].update(done - bars[0].n)
+            if done >= total:
+                bars[0].close()
+
+        return update
+
+    def _status(self, **options) -> None:
+        rows = selectors.map_status_list()
+        self.stdout.write(
+            f"{'map':36} {'state':13} {'backlog':>8} {'delivered':>10} {'lag s':>8}  last error"
+        )
+        for row in rows:
+            lag = "" if row.lag_seconds is None else f"{row.lag_seconds:.0f}"
+            self.stdout.write(
+                f"{row.code:36} {row.state:13} {row.backlog:>8} {row.delivered:>10} {lag:>8}"
+                f"  {row.last_error[:60]}"
+            )
+
+    def _enable(self, maps: list[str], **options) -> None:
+        for code in maps or services.MAPS:
+            state = services.map_enable(code=code, actor=ACTOR, progress=self._progress(code))
+            self.stdout.write(f"{code}: {state.get_state_display()}")
+
+    def _pause(self, map: str, **options) -> None:
+        services.map_pause(code=map, actor=ACTOR)
+        self.stdout.write(f"{map}: paused")
+
+    def _resume(self, map: str, **options) -> None:
+        services.map_resume(code=map, actor=ACTOR)
+        self.stdout.write(f"{map}: running")
+
+    def _initial_sync(self, map: str, batch_size: int, **options) -> None:
+        state = services.initial_sync_run(
+            code=map, actor=ACTOR, batch_size=batch_size, progress=self._progress(map)
+        )
+        self.stdout.write(f"\n{map}: {state.initial_sync_done} records synced; running")
+
+    def _errors(self, map: str | None, **options) -> None:
+        for error in selectors.delivery_error_list(map_code=map):
+            self.stdout.write(
+                f"#{error.pk} {error.map} {error.record_key} attempts={error.attempts} "
+                f"next={error.next_retry_at:%Y-%m-%d %H:%M:%S} {error.error[:80]}"
+                if error.next_retry_at
+                else f"#{error.pk} {error.map} {error.record_key} attempts={error.attempts} "
+                f"parked {error.error[:80]}"
+            )
+
+    def _retry(self, error: str, map: str | None, **options) -> None:
+        if error == "all":
+            count = services.delivery_errors_retry_all(actor=ACTOR, map_code=map)
+            self.stdout.write(f"{count} errors queued for retry")
+            return
+        if not error.isdigit():
+            raise CommandError("Give an error id or 'all'.")
+        services.delivery_error_retry(error_id=int(error), actor=ACTOR)
+        self.stdout.write(f"error #{error} queued for retry")
+
+    def _skip(self, error: int, reason: str, **options) -> None:
+        services.delivery_error_skip(error_id=error, reason=reason, actor=ACTOR)
+        self.stdout.write(f"error #{error} skipped")
