@@ -21,6 +21,9 @@ def _database(var: str, alias: str) -> dict:
     else:
         config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         config["CONN_HEALTH_CHECKS"] = True
+        # Lets two test runs share one PostgreSQL server without dropping each other's tables.
+        suffix = env.str("TEST_DATABASE_SUFFIX", default="")
+        config["TEST"] = {"NAME": f"test_{config['NAME']}{suffix}"}
     return config
 
 
