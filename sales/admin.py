@@ -1,4 +1,4 @@
-"""The Sales console at /sales/ (SPEC §3 steps 4–8, §10): a Django admin site for sales reps.
+"""The Sales console at /sales/ (SPEC §3 steps 4-8, §10): a Django admin site for sales reps.
 
 Reps get in by their group; Django's staff flag and model permissions play no part.
 Back-office staff may open only the lead view "All B2B commerce leads" and those leads'
@@ -17,6 +17,7 @@ from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -35,7 +36,7 @@ from .forms import (
     QualifyForm,
     ReactivateForm,
 )
-from .models import Account, Contact, Lead, Opportunity
+from .models import Account, AddressFields, Contact, Lead, Opportunity
 
 
 def is_sales_rep(user) -> bool:
@@ -99,6 +100,10 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _refusal(exc: ValidationError | ServiceError) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.message)
+
+
 class SalesRecordAdmin(admin.ModelAdmin):
     """Reps view records and change them through the update service; nobody deletes here."""
 
@@ -133,10 +138,8 @@ class SalesRecordAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        except ServiceError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+        except (ValidationError, ServiceError) as exc:
+            self.message_user(request, _refusal(exc), messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
     # --- record pages with a timeline and intermediate action forms ---------------------------
@@ -144,13 +147,15 @@ class SalesRecordAdmin(admin.ModelAdmin):
     def change_url(self, obj) -> str:
         opts = obj._meta
         return reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)],
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(obj.pk)],
             current_app=self.admin_site.name,
         )
 
     def action_url(self, obj, action: str) -> str:
         return reverse(
-            f"admin:sales_{obj._meta.model_name}_{action}", args=[quote(obj.pk)],
+            f"admin:sales_{obj._meta.model_name}_{action}",
+            args=[quote(obj.pk)],
             current_app=self.admin_site.name,
         )
 
@@ -168,8 +173,15 @@ class SalesRecordAdmin(admin.ModelAdmin):
         return obj
 
     def action_view(
-        self, request, obj, *, form: forms.Form, title: str, submit_label: str,
-        perform: Callable[[dict], str], template: str = "admin/sales/action_form.html",
+        self,
+        request,
+        obj,
+        *,
+        form: forms.Form,
+        title: str,
+        submit_label: str,
+        perform: Callable[[dict], str],
+        template: str = "admin/sales/action_form.html",
         context: dict | None = None,
     ):
         """An intermediate page: a valid POST calls the service (`perform` returns the success
@@ -185,15 +197,19 @@ class SalesRecordAdmin(admin.ModelAdmin):
                 self.message_user(request, success, messages.SUCCESS)
                 return HttpResponseRedirect(self.change_url(obj))
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, template, {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "submit_label": submit_label,
-            "opts": self.opts,
-            "original": obj,
-            "form": form,
-            **(context or {}),
-        })
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "submit_label": submit_label,
+                "opts": self.opts,
+                "original": obj,
+                "form": form,
+                **(context or {}),
+            },
+        )
 
 
 class TimelineAdmin(SalesRecordAdmin):
@@ -226,14 +242,15 @@ class TimelineAdmin(SalesRecordAdmin):
     def note_view(self, request, object_id):
         obj = self.record_for_action(request, object_id)
         form = NoteForm(request.POST)
+        if not form.is_valid():
+            self.message_user(
+                request, " ".join(str(error) for error in form.errors["text"]), messages.ERROR
+            )
+            return HttpResponseRedirect(self.change_url(obj))
         try:
-            if not form.is_valid():
-                raise ValidationError(form.errors["text"])
             self.note_add(obj, text=form.cleaned_data["text"], actor=actor_name(request.user))
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        except ServiceError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+        except (ValidationError, ServiceError) as exc:
+            self.message_user(request, _refusal(exc), messages.ERROR)
         else:
             self.message_user(request, gettext("The note was added."), messages.SUCCESS)
         return HttpResponseRedirect(self.change_url(obj))
@@ -258,7 +275,7 @@ class TimelineAdmin(SalesRecordAdmin):
 ALL_LEADS = "all"
 
 
-def lead_views_for(user) -> list[tuple[str, str]]:
+def lead_views_for(user) -> list[tuple[str, str | Promise]]:
     """The lead views a user may switch between; the first is their default."""
     if is_sales_rep(user):
         return [*selectors.LEAD_VIEWS.items(), (ALL_LEADS, _("All leads"))]
@@ -301,7 +318,14 @@ class LeadViewFilter(admin.SimpleListFilter):
 
 LEAD_CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "language")
 LEAD_COMPANY_FIELDS = (
-    "company_name", "website", "tax_id", "street", "city", "state", "postal_code", "country",
+    "company_name",
+    "website",
+    "tax_id",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "country",
     "comments",
 )
 
@@ -310,8 +334,16 @@ LEAD_COMPANY_FIELDS = (
 class LeadAdmin(TimelineAdmin):
     change_list_template = "admin/sales/lead/change_list.html"
     list_display = (
-        "topic", "company_name", "contact_name", "email", "prospect_number", "status",
-        "status_reason", "owner", "lead_source", "created_at",
+        "topic",
+        "company_name",
+        "contact_name",
+        "email",
+        "prospect_number",
+        "status",
+        "status_reason",
+        "owner",
+        "lead_source",
+        "created_at",
     )
     list_filter = (LeadViewFilter, "status", "lead_source")
     search_fields = ("topic", "company_name", "last_name", "email", "prospect_number")
@@ -345,8 +377,11 @@ class LeadAdmin(TimelineAdmin):
         selected = selected_lead_view(request)
         url = reverse("admin:sales_lead_changelist", current_app=self.admin_site.name)
         views = [
-            {"label": label, "url": f"{url}?{urlencode({'view': slug})}",
-             "selected": slug == selected}
+            {
+                "label": label,
+                "url": f"{url}?{urlencode({'view': slug})}",
+                "selected": slug == selected,
+            }
             for slug, label in lead_views_for(request.user)
         ]
         title = dict(lead_views_for(request.user))[selected]
@@ -360,8 +395,14 @@ class LeadAdmin(TimelineAdmin):
             lead_fields: tuple[str, ...] = ("topic", "lead_source", "status_reason")
         else:
             lead_fields = (
-                "topic", "status", "status_reason", "owner", "lead_source", "prospect_number",
-                "created_by_integration", "created_at",
+                "topic",
+                "status",
+                "status_reason",
+                "owner",
+                "lead_source",
+                "prospect_number",
+                "created_by_integration",
+                "created_at",
             )
         fieldsets = [
             (_("Lead"), {"fields": lead_fields}),
@@ -369,17 +410,36 @@ class LeadAdmin(TimelineAdmin):
             (_("Company"), {"fields": LEAD_COMPANY_FIELDS}),
         ]
         if obj is not None:
-            fieldsets.append((_("Qualification"), {"fields": (
-                "account_link", "contact_link", "opportunity_link", "version", "updated_at",
-            )}))
+            fieldsets.append(
+                (
+                    _("Qualification"),
+                    {
+                        "fields": (
+                            "account_link",
+                            "contact_link",
+                            "opportunity_link",
+                            "version",
+                            "updated_at",
+                        )
+                    },
+                )
+            )
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         return (
-            "status", "owner", "lead_source", "prospect_number", "created_by_integration",
-            "created_at", "updated_at", "version", "account_link", "contact_link",
+            "status",
+            "owner",
+            "lead_source",
+            "prospect_number",
+            "created_by_integration",
+            "created_at",
+            "updated_at",
+            "version",
+            "account_link",
+            "contact_link",
             "opportunity_link",
         )
 
@@ -450,15 +510,17 @@ class LeadAdmin(TimelineAdmin):
         candidates = selectors.duplicate_candidates(
             company_name=lead.company_name, email=lead.email
         )
-        form = QualifyForm(request.POST if request.method == "POST" else None,
-                           candidates=candidates)
+        form = QualifyForm(
+            request.POST if request.method == "POST" else None, candidates=candidates
+        )
 
         def perform(data: dict) -> str:
             result = services.lead_qualify(
                 lead_id=lead.pk, actor=actor_name(request.user), **form.service_arguments()
             )
             created = [
-                str(record) for record in (result.account, result.contact, result.opportunity)
+                str(record)
+                for record in (result.account, result.contact, result.opportunity)
                 if record is not None
             ]
             return gettext("The lead is qualified: %(records)s.") % {
@@ -466,9 +528,13 @@ class LeadAdmin(TimelineAdmin):
             }
 
         return self.action_view(
-            request, lead, form=form, perform=perform,
+            request,
+            lead,
+            form=form,
+            perform=perform,
             title=gettext("Qualify lead: %(topic)s") % {"topic": lead.topic},
-            submit_label=gettext("Qualify"), template="admin/sales/lead/qualify.html",
+            submit_label=gettext("Qualify"),
+            template="admin/sales/lead/qualify.html",
             context={"duplicates": candidates, "duplicate_reasons": selectors.DUPLICATE_REASONS},
         )
 
@@ -478,13 +544,18 @@ class LeadAdmin(TimelineAdmin):
 
         def perform(data: dict) -> str:
             services.lead_disqualify(
-                lead_id=lead.pk, status_reason=data["status_reason"],
-                description=data["description"], actor=actor_name(request.user),
+                lead_id=lead.pk,
+                status_reason=data["status_reason"],
+                description=data["description"],
+                actor=actor_name(request.user),
             )
             return gettext("The lead is disqualified.")
 
         return self.action_view(
-            request, lead, form=form, perform=perform,
+            request,
+            lead,
+            form=form,
+            perform=perform,
             title=gettext("Disqualify lead: %(topic)s") % {"topic": lead.topic},
             submit_label=gettext("Disqualify"),
         )
@@ -498,7 +569,10 @@ class LeadAdmin(TimelineAdmin):
             return gettext("The lead is open again.")
 
         return self.action_view(
-            request, lead, form=form, perform=perform,
+            request,
+            lead,
+            form=form,
+            perform=perform,
             title=gettext("Reactivate lead: %(topic)s") % {"topic": lead.topic},
             submit_label=gettext("Reactivate"),
         )
@@ -510,32 +584,62 @@ class LeadAdmin(TimelineAdmin):
 @admin.register(Opportunity, site=sales_site)
 class OpportunityAdmin(TimelineAdmin):
     list_display = (
-        "opportunity_number", "topic", "account", "contact", "owner", "status", "status_reason",
-        "estimated_revenue", "actual_revenue", "close_date", "prospect_number",
+        "opportunity_number",
+        "topic",
+        "account",
+        "contact",
+        "owner",
+        "status",
+        "status_reason",
+        "estimated_revenue",
+        "actual_revenue",
+        "close_date",
+        "prospect_number",
     )
     list_filter = ("status", "status_reason")
     search_fields = ("opportunity_number", "topic", "prospect_number", "account__name")
     list_select_related = ("account", "contact")
     fieldsets = (
-        (_("Opportunity"), {"fields": (
-            "opportunity_number", "topic", "status", "status_reason", "owner",
-            "estimated_revenue", "description",
-        )}),
-        (_("Customer"), {"fields": ("account_link", "contact_link", "lead_link",
-                                    "prospect_number")}),
+        (
+            _("Opportunity"),
+            {
+                "fields": (
+                    "opportunity_number",
+                    "topic",
+                    "status",
+                    "status_reason",
+                    "owner",
+                    "estimated_revenue",
+                    "description",
+                )
+            },
+        ),
+        (
+            _("Customer"),
+            {"fields": ("account_link", "contact_link", "lead_link", "prospect_number")},
+        ),
         (_("Close"), {"fields": ("actual_revenue", "close_date", "competitor", "closes")}),
         (_("Record"), {"fields": ("version", "created_at", "updated_at")}),
     )
     readonly_fields = (
-        "opportunity_number", "status", "owner", "account_link", "contact_link", "lead_link",
-        "prospect_number", "actual_revenue", "close_date", "competitor", "closes", "version",
-        "created_at", "updated_at",
+        "opportunity_number",
+        "status",
+        "owner",
+        "account_link",
+        "contact_link",
+        "lead_link",
+        "prospect_number",
+        "actual_revenue",
+        "close_date",
+        "competitor",
+        "closes",
+        "version",
+        "created_at",
+        "updated_at",
     )
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return is_sales_rep(request.user) and (
-            obj is None or obj.status == Opportunity.Status.OPEN
-        )
+        return is_sales_rep(request.user) and (obj is None or obj.status == Opportunity.Status.OPEN)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status_reason":
@@ -559,16 +663,20 @@ class OpportunityAdmin(TimelineAdmin):
     @admin.display(description=_("close records"))
     def closes(self, opportunity: Opportunity):
         rows = [
-            (close.get_outcome_display(), close.get_status_reason_display(),
-             close.actual_revenue if close.actual_revenue is not None else "",
-             close.close_date, close.competitor, close.description, close.closed_by)
+            (
+                close.get_outcome_display(),
+                close.get_status_reason_display(),
+                close.actual_revenue if close.actual_revenue is not None else "",
+                close.close_date,
+                close.competitor,
+                close.description,
+                close.closed_by,
+            )
             for close in opportunity.closes.all()
         ]
         if not rows:
             return self.get_empty_value_display()
-        return format_html_join(
-            "\n", "<div>{} ({}) {} · {} · {} · {} — {}</div>", rows
-        )
+        return format_html_join("\n", "<div>{} ({}) {} · {} · {} · {} — {}</div>", rows)
 
     def update_record(self, pk: int, values: dict) -> None:
         services.opportunity_update(opportunity_id=pk, values=values)
@@ -599,14 +707,19 @@ class OpportunityAdmin(TimelineAdmin):
 
         def perform(data: dict) -> str:
             services.opportunity_close_as_won(
-                opportunity_id=opportunity.pk, actual_revenue=data["actual_revenue"],
-                close_date=data["close_date"], description=data["description"],
+                opportunity_id=opportunity.pk,
+                actual_revenue=data["actual_revenue"],
+                close_date=data["close_date"],
+                description=data["description"],
                 actor=actor_name(request.user),
             )
             return gettext("The opportunity is closed as won.")
 
         return self.action_view(
-            request, opportunity, form=form, perform=perform,
+            request,
+            opportunity,
+            form=form,
+            perform=perform,
             title=gettext("Close as won: %(opportunity)s") % {"opportunity": opportunity},
             submit_label=gettext("Close as won"),
         )
@@ -617,14 +730,20 @@ class OpportunityAdmin(TimelineAdmin):
 
         def perform(data: dict) -> str:
             services.opportunity_close_as_lost(
-                opportunity_id=opportunity.pk, status_reason=data["status_reason"],
-                competitor=data["competitor"], close_date=data["close_date"],
-                description=data["description"], actor=actor_name(request.user),
+                opportunity_id=opportunity.pk,
+                status_reason=data["status_reason"],
+                competitor=data["competitor"],
+                close_date=data["close_date"],
+                description=data["description"],
+                actor=actor_name(request.user),
             )
             return gettext("The opportunity is closed as lost.")
 
         return self.action_view(
-            request, opportunity, form=form, perform=perform,
+            request,
+            opportunity,
+            form=form,
+            perform=perform,
             title=gettext("Close as lost: %(opportunity)s") % {"opportunity": opportunity},
             submit_label=gettext("Close as lost"),
         )
@@ -632,31 +751,57 @@ class OpportunityAdmin(TimelineAdmin):
 
 # --- accounts and contacts --------------------------------------------------------------------
 
-ADDRESS_FIELDSET = (_("Address"), {"fields": ("street", "city", "state", "postal_code",
-                                              "country")})
-RECORD_FIELDSET = (_("Record"), {"fields": ("prospect_number", "version", "created_at",
-                                            "updated_at")})
+RECORD_FIELDS = ("prospect_number", "version", "created_at", "updated_at")
 
 
 @admin.register(Account, site=sales_site)
 class AccountAdmin(SalesRecordAdmin):
-    list_display = ("account_number", "name", "email", "phone", "city", "country",
-                    "prospect_number")
+    list_display = (
+        "account_number",
+        "name",
+        "email",
+        "phone",
+        "city",
+        "country",
+        "prospect_number",
+    )
     search_fields = ("account_number", "name", "email", "prospect_number")
     fieldsets = (
-        (_("Account"), {"fields": ("account_number", "name", "email", "phone", "website",
-                                   "tax_id", "language")}),
-        ADDRESS_FIELDSET,
+        (
+            _("Account"),
+            {
+                "fields": (
+                    "account_number",
+                    "name",
+                    "email",
+                    "phone",
+                    "website",
+                    "tax_id",
+                    "language",
+                )
+            },
+        ),
+        (_("Address"), {"fields": AddressFields.ADDRESS_FIELD_NAMES}),
         (_("Related"), {"fields": ("contact_links", "opportunity_links")}),
-        RECORD_FIELDSET,
+        (_("Record"), {"fields": RECORD_FIELDS}),
     )
-    readonly_fields = ("account_number", "contact_links", "opportunity_links",
-                       "prospect_number", "version", "created_at", "updated_at")
+    readonly_fields = (
+        "account_number",
+        "contact_links",
+        "opportunity_links",
+        "prospect_number",
+        "version",
+        "created_at",
+        "updated_at",
+    )
 
     def _links(self, records):
-        return format_html_join(
-            ", ", '<a href="{}">{}</a>', ((self.change_url(r), r) for r in records)
-        ) or self.get_empty_value_display()
+        return (
+            format_html_join(
+                ", ", '<a href="{}">{}</a>', ((self.change_url(r), r) for r in records)
+            )
+            or self.get_empty_value_display()
+        )
 
     @admin.display(description=_("contacts"))
     def contact_links(self, account: Account):
@@ -672,18 +817,36 @@ class AccountAdmin(SalesRecordAdmin):
 
 @admin.register(Contact, site=sales_site)
 class ContactAdmin(SalesRecordAdmin):
-    list_display = ("contact_number", "full_name", "email", "phone", "account",
-                    "prospect_number")
+    list_display = ("contact_number", "full_name", "email", "phone", "account", "prospect_number")
     search_fields = ("contact_number", "first_name", "last_name", "email", "prospect_number")
     list_select_related = ("account",)
     fieldsets = (
-        (_("Contact"), {"fields": ("contact_number", "first_name", "last_name", "job_title",
-                                   "email", "phone", "language", "account_link")}),
-        ADDRESS_FIELDSET,
-        RECORD_FIELDSET,
+        (
+            _("Contact"),
+            {
+                "fields": (
+                    "contact_number",
+                    "first_name",
+                    "last_name",
+                    "job_title",
+                    "email",
+                    "phone",
+                    "language",
+                    "account_link",
+                )
+            },
+        ),
+        (_("Address"), {"fields": AddressFields.ADDRESS_FIELD_NAMES}),
+        (_("Record"), {"fields": RECORD_FIELDS}),
     )
-    readonly_fields = ("contact_number", "account_link", "prospect_number", "version",
-                       "created_at", "updated_at")
+    readonly_fields = (
+        "contact_number",
+        "account_link",
+        "prospect_number",
+        "version",
+        "created_at",
+        "updated_at",
+    )
 
     @admin.display(description=_("account"))
     def account_link(self, contact: Contact):

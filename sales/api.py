@@ -3,9 +3,9 @@
 Back-office staff may read the lead view "All B2B commerce leads" and those leads, nothing else.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from django.utils.translation import gettext as _
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -130,8 +130,9 @@ class LeadViewSet(SalesViewSet):
     )
     @action(detail=True, methods=["post"])
     def reactivate(self, request, pk=None):
-        lead = services.lead_reactivate(lead_id=self.get_object().pk,
-                                        actor=actor_name(request.user))
+        lead = services.lead_reactivate(
+            lead_id=self.get_object().pk, actor=actor_name(request.user)
+        )
         return Response(LeadSerializer(lead).data)
 
 

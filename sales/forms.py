@@ -1,5 +1,7 @@
 """The Sales console's intermediate forms (qualify, disqualify, close, note)."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,22 +14,28 @@ from .selectors import DUPLICATE_REASONS, DuplicateCandidate
 
 def _description_field() -> forms.CharField:
     return forms.CharField(
-        label=_("Description"), required=False, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), validators=[validate_multiline],
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        validators=[validate_multiline],
     )
 
 
 def _close_date_field() -> forms.DateField:
     # An ISO value whatever the locale, as the browser's date picker expects.
     return forms.DateField(
-        label=_("Close date"), initial=timezone.localdate,
+        label=_("Close date"),
+        initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Note"), max_length=5000, validators=[validate_multiline],
+        label=_("Note"),
+        max_length=5000,
+        validators=[validate_multiline],
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
 
@@ -57,12 +65,16 @@ class QualifyForm(forms.Form):
 
     account = forms.ChoiceField(label=_("Account"), widget=forms.RadioSelect)
     other_account_number = forms.CharField(
-        label=_("Other existing account number"), required=False, max_length=20,
+        label=_("Other existing account number"),
+        required=False,
+        max_length=20,
         validators=[validate_single_line],
     )
     contact = forms.ChoiceField(label=_("Contact"), widget=forms.RadioSelect)
     other_contact_number = forms.CharField(
-        label=_("Other existing contact number"), required=False, max_length=20,
+        label=_("Other existing contact number"),
+        required=False,
+        max_length=20,
         validators=[validate_single_line],
     )
     create_opportunity = forms.BooleanField(
@@ -74,14 +86,16 @@ class QualifyForm(forms.Form):
 
     def __init__(self, *args, candidates: list[DuplicateCandidate], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = self._choices(
-            candidates, "account",
+        cast(forms.ChoiceField, self.fields["account"]).choices = self._choices(
+            candidates,
+            "account",
             new=_("Create a new account from the Company section"),
             other=_("Link another existing account (number below)"),
             none=_("No account"),
         )
-        self.fields["contact"].choices = self._choices(
-            candidates, "contact",
+        cast(forms.ChoiceField, self.fields["contact"]).choices = self._choices(
+            candidates,
+            "contact",
             new=_("Create a new contact from the Contact section"),
             other=_("Link another existing contact (number below)"),
             none=_("No contact"),
@@ -95,7 +109,8 @@ class QualifyForm(forms.Form):
                 candidate.number,
                 _("Use %(number)s %(name)s %(email)s (%(reason)s)")
                 % {
-                    "number": candidate.number, "name": candidate.name,
+                    "number": candidate.number,
+                    "name": candidate.name,
                     "email": f"<{candidate.email}>" if candidate.email else "",
                     "reason": DUPLICATE_REASONS[candidate.reason],
                 },
@@ -114,15 +129,15 @@ class QualifyForm(forms.Form):
             return number or None
         return None if choice in (self.NEW, self.NONE, None) else choice
 
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["existing_account_number"] = self._existing_number(
+    def clean(self) -> dict:
+        super().clean()
+        self.cleaned_data["existing_account_number"] = self._existing_number(
             "account", "other_account_number"
         )
-        cleaned["existing_contact_number"] = self._existing_number(
+        self.cleaned_data["existing_contact_number"] = self._existing_number(
             "contact", "other_contact_number"
         )
-        return cleaned
+        return self.cleaned_data
 
     def service_arguments(self) -> dict:
         """The keyword arguments of services.lead_qualify this form stands for."""

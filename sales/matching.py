@@ -6,16 +6,43 @@ import unicodedata
 # Addresses at these providers say nothing about the company, so a shared domain is no match.
 FREE_MAIL_DOMAINS = frozenset(
     {
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-        "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "protonmail.com",
-        "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.com", "yandex.ru",
-        "wp.pl", "o2.pl", "onet.pl", "interia.pl", "op.pl", "gazeta.pl", "tlen.pl",
-        "seznam.cz", "email.cz", "centrum.cz", "post.cz", "volny.cz", "atlas.cz",
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.com",
+        "yandex.com",
+        "yandex.ru",
+        "wp.pl",
+        "o2.pl",
+        "onet.pl",
+        "interia.pl",
+        "op.pl",
+        "gazeta.pl",
+        "tlen.pl",
+        "seznam.cz",
+        "email.cz",
+        "centrum.cz",
+        "post.cz",
+        "volny.cz",
+        "atlas.cz",
     }
 )
 
 # Letters NFKD does not decompose (they are letters of their own, not letter + mark).
-_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t"})
+_UNDECOMPOSED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŧ": "t"})  # noqa: RUF001
 _NON_ALPHANUMERIC = re.compile(r"[\W_]+")
 
 

@@ -31,7 +31,9 @@ class NumberSequence(models.Model):
 
 def _line(verbose_name, max_length: int, *, validators=(), **kwargs) -> models.CharField:
     return models.CharField(
-        verbose_name, max_length=max_length, validators=[validate_single_line, *validators],
+        verbose_name,
+        max_length=max_length,
+        validators=[validate_single_line, *validators],
         **kwargs,
     )
 
@@ -58,8 +60,9 @@ class Account(AddressFields):
     phone = _line(_("phone"), 32, validators=[validate_phone], blank=True)
     website = models.URLField(_("website"), blank=True)
     tax_id = _line(_("tax ID"), 40, blank=True)
-    prospect_number = models.CharField(_("prospect number"), max_length=20, blank=True,
-                                       db_index=True)
+    prospect_number = models.CharField(
+        _("prospect number"), max_length=20, blank=True, db_index=True
+    )
     language = models.CharField(_("language"), max_length=8, default="en")
     # Folded name (matching.company_name_key), so duplicate checks are one indexed equality.
     company_name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
@@ -68,7 +71,12 @@ class Account(AddressFields):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     EDITABLE_FIELD_NAMES = (
-        "name", "email", "phone", "website", "tax_id", "language",
+        "name",
+        "email",
+        "phone",
+        "website",
+        "tax_id",
+        "language",
         *AddressFields.ADDRESS_FIELD_NAMES,
     )
 
@@ -96,18 +104,28 @@ class Contact(AddressFields):
     phone = _line(_("phone"), 32, validators=[validate_phone], blank=True)
     job_title = _line(_("job title"), 120, blank=True)
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts",
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name=_("account"),
     )
-    prospect_number = models.CharField(_("prospect number"), max_length=20, blank=True,
-                                       db_index=True)
+    prospect_number = models.CharField(
+        _("prospect number"), max_length=20, blank=True, db_index=True
+    )
     language = models.CharField(_("language"), max_length=8, default="en")
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     EDITABLE_FIELD_NAMES = (
-        "first_name", "last_name", "email", "phone", "job_title", "language",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "job_title",
+        "language",
         *AddressFields.ADDRESS_FIELD_NAMES,
     )
 
@@ -122,8 +140,9 @@ class Contact(AddressFields):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-def _has_no_opportunity(lead: "Lead") -> bool:
-    return not lead.has_opportunity()
+def _no_opportunity_comes_from(lead: models.Model) -> bool:
+    """The condition of Lead.disqualify (SPEC §4)."""
+    return not Opportunity.objects.using(lead._state.db).filter(originating_lead=lead.pk).exists()
 
 
 class Lead(FSMModelMixin, PartyFields):
@@ -162,7 +181,9 @@ class Lead(FSMModelMixin, PartyFields):
     topic = _line(_("topic"), 200)
     status = FSMField(_("status"), choices=Status.choices, default=Status.OPEN, protected=True)
     status_reason = models.CharField(
-        _("status reason"), max_length=32, choices=StatusReason.choices,
+        _("status reason"),
+        max_length=32,
+        choices=StatusReason.choices,
         default=StatusReason.NEW,
     )
     # Users live in `default`; a username keeps the Sales database self-contained.
@@ -175,11 +196,19 @@ class Lead(FSMModelMixin, PartyFields):
     )
     created_by_integration = models.BooleanField(_("created by integration"), default=False)
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="leads",
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
         verbose_name=_("account"),
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="leads",
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
         verbose_name=_("contact"),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -202,16 +231,15 @@ class Lead(FSMModelMixin, PartyFields):
     def transition_key(self) -> str:
         return str(self.pk)
 
-    def has_opportunity(self) -> bool:
-        return Opportunity.objects.using(self._state.db).filter(originating_lead=self).exists()
-
     @transition(field=status, source=Status.OPEN, target=Status.QUALIFIED)
     def qualify(self, *, by: str, reason: str = "") -> None:
         self.status_reason = self.StatusReason.QUALIFIED
 
     @transition(
-        field=status, source=Status.OPEN, target=Status.DISQUALIFIED,
-        conditions=[_has_no_opportunity],
+        field=status,
+        source=Status.OPEN,
+        target=Status.DISQUALIFIED,
+        conditions=[_no_opportunity_comes_from],
     )
     def disqualify(self, *, by: str, status_reason: str, reason: str = "") -> None:
         self.status_reason = status_reason
@@ -244,21 +272,35 @@ class Opportunity(FSMModelMixin, models.Model):
     opportunity_number = models.CharField(_("opportunity number"), max_length=20, unique=True)
     topic = _line(_("topic"), 200)
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="opportunities", verbose_name=_("account"),
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("account"),
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="opportunities", verbose_name=_("contact"),
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("contact"),
     )
     originating_lead = models.OneToOneField(
-        Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="opportunity",
+        Lead,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opportunity",
         verbose_name=_("originating lead"),
     )
     owner = models.CharField(_("owner"), max_length=150, db_index=True)
     status = FSMField(_("status"), choices=Status.choices, default=Status.OPEN, protected=True)
     status_reason = models.CharField(
-        _("status reason"), max_length=32, choices=StatusReason.choices,
+        _("status reason"),
+        max_length=32,
+        choices=StatusReason.choices,
         default=StatusReason.IN_PROGRESS,
     )
     estimated_revenue = models.DecimalField(
@@ -272,8 +314,9 @@ class Opportunity(FSMModelMixin, models.Model):
         _("description"), max_length=2000, blank=True, validators=[validate_multiline]
     )
     competitor = _line(_("competitor"), 200, blank=True)
-    prospect_number = models.CharField(_("prospect number"), max_length=20, blank=True,
-                                       db_index=True)
+    prospect_number = models.CharField(
+        _("prospect number"), max_length=20, blank=True, db_index=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -303,8 +346,14 @@ class Opportunity(FSMModelMixin, models.Model):
 
     @transition(field=status, source=Status.OPEN, target=Status.LOST)
     def close_as_lost(
-        self, *, by: str, status_reason: str, close_date, competitor: str = "",
-        description: str = "", reason: str = "",
+        self,
+        *,
+        by: str,
+        status_reason: str,
+        close_date,
+        competitor: str = "",
+        description: str = "",
+        reason: str = "",
     ) -> None:
         self.status_reason = status_reason
         self.close_date = close_date
@@ -320,7 +369,9 @@ class OpportunityClose(models.Model):
         LOST = "lost", _("Lost")
 
     opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="closes",
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="closes",
         verbose_name=_("opportunity"),
     )
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)

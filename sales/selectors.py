@@ -100,14 +100,20 @@ def duplicate_candidates(*, company_name: str, email: str) -> list[DuplicateCand
 
     candidates = [
         DuplicateCandidate(
-            kind="account", number=account.account_number, name=account.name,
-            email=account.email, reason=reason_for(account.email, account.company_name_key),
+            kind="account",
+            number=account.account_number,
+            name=account.name,
+            email=account.email,
+            reason=reason_for(account.email, account.company_name_key),
         )
         for account in Account.objects.using(DB).filter(account_match)
     ] + [
         DuplicateCandidate(
-            kind="contact", number=contact.contact_number, name=contact.full_name,
-            email=contact.email, reason=reason_for(contact.email),
+            kind="contact",
+            number=contact.contact_number,
+            name=contact.full_name,
+            email=contact.email,
+            reason=reason_for(contact.email),
         )
         for contact in Contact.objects.using(DB).filter(contact_match)
     ]
@@ -128,21 +134,25 @@ class TimelineEntry:
 
 def _note_entries(notes: QuerySet[Note]) -> list[TimelineEntry]:
     return [
-        TimelineEntry(kind="note", at=note.created_at, actor=note.author, title=str(_("Note")),
-                      text=note.text)
+        TimelineEntry(
+            kind="note", at=note.created_at, actor=note.author, title=str(_("Note")), text=note.text
+        )
         for note in notes
     ]
 
 
-def _transition_entries(model: type[Lead] | type[Opportunity],
-                        object_key: str) -> list[TimelineEntry]:
+def _transition_entries(
+    model: type[Lead] | type[Opportunity], object_key: str
+) -> list[TimelineEntry]:
     logs = TransitionLog.objects.using(DB).filter(
         model=model._meta.label_lower, object_key=object_key
     )
     status = dict(model.Status.choices)
     return [
         TimelineEntry(
-            kind="transition", at=log.created_at, actor=log.actor,
+            kind="transition",
+            at=log.created_at,
+            actor=log.actor,
             title=f"{status.get(log.source_state, log.source_state)} → "
             f"{status.get(log.target_state, log.target_state)}",
             text=log.reason,

@@ -45,8 +45,12 @@ class AccountSerializer(serializers.ModelSerializer):
     class Meta:
         model = Account
         fields = (
-            "account_number", *Account.EDITABLE_FIELD_NAMES, "prospect_number", "version",
-            "created_at", "updated_at",
+            "account_number",
+            *Account.EDITABLE_FIELD_NAMES,
+            "prospect_number",
+            "version",
+            "created_at",
+            "updated_at",
         )
 
 
@@ -56,8 +60,13 @@ class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = (
-            "contact_number", *Contact.EDITABLE_FIELD_NAMES, "account_number",
-            "prospect_number", "version", "created_at", "updated_at",
+            "contact_number",
+            *Contact.EDITABLE_FIELD_NAMES,
+            "account_number",
+            "prospect_number",
+            "version",
+            "created_at",
+            "updated_at",
         )
 
 
@@ -72,9 +81,21 @@ class LeadSerializer(serializers.ModelSerializer):
     class Meta:
         model = Lead
         fields = (
-            "id", "topic", "status", "status_reason", "owner", "lead_source", "prospect_number",
-            "created_by_integration", *Lead.PARTY_FIELD_NAMES, "account_number",
-            "contact_number", "opportunity_id", "opportunity_number", "version", "created_at",
+            "id",
+            "topic",
+            "status",
+            "status_reason",
+            "owner",
+            "lead_source",
+            "prospect_number",
+            "created_by_integration",
+            *Lead.PARTY_FIELD_NAMES,
+            "account_number",
+            "contact_number",
+            "opportunity_id",
+            "opportunity_number",
+            "version",
+            "created_at",
             "updated_at",
         )
 
@@ -87,10 +108,24 @@ class OpportunitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Opportunity
         fields = (
-            "id", "opportunity_number", "topic", "status", "status_reason", "owner",
-            "estimated_revenue", "actual_revenue", "close_date", "description", "competitor",
-            "prospect_number", "account_number", "contact_number", "originating_lead_id",
-            "version", "created_at", "updated_at",
+            "id",
+            "opportunity_number",
+            "topic",
+            "status",
+            "status_reason",
+            "owner",
+            "estimated_revenue",
+            "actual_revenue",
+            "close_date",
+            "description",
+            "competitor",
+            "prospect_number",
+            "account_number",
+            "contact_number",
+            "originating_lead_id",
+            "version",
+            "created_at",
+            "updated_at",
         )
 
 
@@ -106,23 +141,34 @@ class LeadQualificationSerializer(serializers.Serializer):
 
 class LeadListFilterSerializer(serializers.Serializer):
     view = serializers.ChoiceField(
-        choices=list(LEAD_VIEWS.items()), required=False,
-        help_text=_("my-open-leads: your own open leads; all-b2b-commerce-leads: every lead "
-                    "from B2B commerce, whoever owns it (also open to back-office staff)."),
+        choices=list(LEAD_VIEWS.items()),
+        required=False,
+        help_text=_(
+            "my-open-leads: your own open leads; all-b2b-commerce-leads: every lead "
+            "from B2B commerce, whoever owns it (also open to back-office staff)."
+        ),
     )
 
 
 def _description() -> serializers.CharField:
     return serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default="",
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
         validators=[validate_multiline],
     )
 
 
 def _record_number(help_text) -> serializers.CharField:
     return serializers.CharField(
-        max_length=20, required=False, allow_null=True, allow_blank=True, default=None,
-        validators=[validate_single_line], help_text=help_text,
+        max_length=20,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        validators=[validate_single_line],
+        help_text=help_text,
     )
 
 
@@ -165,7 +211,10 @@ class OpportunityCloseAsLostSerializer(serializers.Serializer):
         choices=[(reason.value, reason.label) for reason in Opportunity.LOST_REASONS]
     )
     competitor = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default="",
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
         validators=[validate_single_line],
     )
     close_date = serializers.DateField(default=timezone.localdate)

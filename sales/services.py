@@ -8,11 +8,13 @@ transition sets its status reason (and figures) on the instance before the signa
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, NotFound, ServiceError
@@ -71,13 +73,19 @@ def number_sequence_take(*, code: str, count: int = 1) -> list[str]:
     return [f"{sequence.prefix}{value:0{sequence.width}d}" for value in range(first, first + count)]
 
 
-def _locked(model: type[models.Model], **lookup) -> models.Model:
+RecordT = TypeVar("RecordT", bound=models.Model)
+
+
+def _locked(model: type[RecordT], **lookup) -> RecordT:
     try:
-        return model.objects.using(DB).select_for_update().get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        return model._default_manager.using(DB).select_for_update().get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(
             _("%(record)s %(key)s does not exist.")
-            % {"record": model._meta.verbose_name.capitalize(), "key": next(iter(lookup.values()))},
+            % {
+                "record": capfirst(model._meta.verbose_name),
+                "key": next(iter(lookup.values())),
+            },
             code="not_found",
         ) from exc
 
@@ -118,8 +126,9 @@ def _save(record: Lead | Account | Contact | Opportunity) -> None:
     record.save()
 
 
-def _text(value: str, *, field: str, required: bool = False,
-          max_length: int = DESCRIPTION_MAX_LENGTH) -> str:
+def _text(
+    value: str, *, field: str, required: bool = False, max_length: int = DESCRIPTION_MAX_LENGTH
+) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: _("This field is required.")})
@@ -149,8 +158,9 @@ def _choice(value: str, allowed: tuple, *, field: str) -> str:
 # --- integration (called by dual-write) -------------------------------------------------------
 
 
-def lead_upsert_from_commerce(*, prospect_number: str, values: dict,
-                              actor: str = "integration") -> Lead:
+def lead_upsert_from_commerce(
+    *, prospect_number: str, values: dict, actor: str = "integration"
+) -> Lead:
     """Create the lead of a Commerce prospect, or update the party fields of its open lead.
 
     `values` holds the party fields of SPEC §5. The first call creates the lead owned by the
@@ -160,7 +170,9 @@ def lead_upsert_from_commerce(*, prospect_number: str, values: dict,
     values = _known_fields(values, Lead.PARTY_FIELD_NAMES)
     with transaction.atomic(using=DB):
         lead = (
-            Lead.objects.using(DB).select_for_update().filter(prospect_number=prospect_number)
+            Lead.objects.using(DB)
+            .select_for_update()
+            .filter(prospect_number=prospect_number)
             .first()
         )
         if lead is None:
@@ -185,8 +197,11 @@ def lead_upsert_from_commerce(*, prospect_number: str, values: dict,
     return lead
 
 
-def _upsert_by_key(model: type[Account] | type[Contact], *, key: dict, values: dict):
-    record = model.objects.using(DB).select_for_update().filter(**key).first()
+UpsertedT = TypeVar("UpsertedT", Account, Contact)
+
+
+def _upsert_by_key(model: type[UpsertedT], *, key: dict, values: dict) -> UpsertedT:
+    record = model._default_manager.using(DB).select_for_update().filter(**key).first()
     if record is None:
         record = model(**key, **values)
         _save(record)
@@ -195,8 +210,9 @@ def _upsert_by_key(model: type[Account] | type[Contact], *, key: dict, values: d
     return record
 
 
-def account_upsert_from_commerce(*, account_number: str, values: dict,
-                                 prospect_number: str = "") -> Account:
+def account_upsert_from_commerce(
+    *, account_number: str, values: dict, prospect_number: str = ""
+) -> Account:
     """Create or update the account with this number from a Commerce organization customer."""
     values = dict(_known_fields(values, Account.EDITABLE_FIELD_NAMES))
     if prospect_number:
@@ -205,8 +221,9 @@ def account_upsert_from_commerce(*, account_number: str, values: dict,
         return _upsert_by_key(Account, key={"account_number": account_number}, values=values)
 
 
-def contact_upsert_from_commerce(*, contact_number: str, values: dict, account_number: str = "",
-                                 prospect_number: str = "") -> Contact:
+def contact_upsert_from_commerce(
+    *, contact_number: str, values: dict, account_number: str = "", prospect_number: str = ""
+) -> Contact:
     """Create or update the contact with this number from a Commerce person customer.
 
     With `account_number`, the contact is attached to that account, which must exist already
@@ -232,20 +249,20 @@ def lead_create(*, values: dict, actor: str) -> Lead:
     values = _known_fields(values, LEAD_CREATE_FIELD_NAMES)
     lead_sources = tuple(s for s in Lead.Source.values if s != Lead.Source.B2B_COMMERCE)
     _choice(values.get("lead_source", Lead.Source.OTHER), lead_sources, field="lead_source")
-    _choice(values.get("status_reason", Lead.StatusReason.NEW), Lead.OPEN_REASONS,
-            field="status_reason")
+    _choice(
+        values.get("status_reason", Lead.StatusReason.NEW), Lead.OPEN_REASONS, field="status_reason"
+    )
     with transaction.atomic(using=DB):
         lead = Lead(owner=actor, **values)
         _save(lead)
     return lead
 
 
-def _require_open_lead(lead: Lead, action: str) -> None:
+def _require_open_lead(lead: Lead, refusal: str) -> None:
+    """`refusal` is the whole translated sentence, with a %(status)s placeholder."""
     if lead.status != Lead.Status.OPEN:
         raise NotAllowed(
-            _("Only an open lead can be %(action)s; this lead is %(status)s.")
-            % {"action": action, "status": lead.get_status_display().lower()},
-            code="lead_not_open",
+            refusal % {"status": lead.get_status_display().lower()}, code="lead_not_open"
         )
 
 
@@ -256,7 +273,7 @@ def lead_update(*, lead_id: int, values: dict) -> Lead:
         _choice(values["status_reason"], Lead.OPEN_REASONS, field="status_reason")
     with transaction.atomic(using=DB):
         lead = _lead(lead_id)
-        _require_open_lead(lead, _("changed"))
+        _require_open_lead(lead, _("Only an open lead can be changed; this lead is %(status)s."))
         if _apply(lead, values):
             _save(lead)
     return lead
@@ -297,8 +314,9 @@ def _contact_from_lead(lead: Lead, account: Account | None) -> Contact:
     return contact
 
 
-def _opportunity_from_lead(lead: Lead, account: Account | None, contact: Contact | None,
-                           owner: str) -> Opportunity:
+def _opportunity_from_lead(
+    lead: Lead, account: Account | None, contact: Contact | None, owner: str
+) -> Opportunity:
     (number,) = number_sequence_take(code="opportunity")
     opportunity = Opportunity(
         opportunity_number=number,
@@ -312,15 +330,17 @@ def _opportunity_from_lead(lead: Lead, account: Account | None, contact: Contact
     _save(opportunity)
     # Notes carry over (SPEC §3 step 5): copies keep their author and time.
     Note.objects.using(DB).bulk_create(
-        Note(text=note.text, author=note.author, created_at=note.created_at,
-             opportunity=opportunity)
+        Note(
+            text=note.text, author=note.author, created_at=note.created_at, opportunity=opportunity
+        )
         for note in Note.objects.using(DB).filter(lead=lead).order_by("created_at", "id")
     )
     return opportunity
 
 
-def _qualification_summary(account: Account | None, contact: Contact | None,
-                           opportunity: Opportunity | None) -> str:
+def _qualification_summary(
+    account: Account | None, contact: Contact | None, opportunity: Opportunity | None
+) -> str:
     parts = []
     if account is not None:
         parts.append(_("account %(number)s") % {"number": account.account_number})
@@ -337,8 +357,10 @@ def _existing(model: type[Account] | type[Contact], number_field: str, number: s
         return model.objects.using(DB).get(**{number_field: number})
     except model.DoesNotExist as exc:
         raise ValidationError(
-            {f"existing_{number_field}": _("There is no %(record)s with the number %(number)s.")
-             % {"record": model._meta.verbose_name, "number": number}}
+            {
+                f"existing_{number_field}": _("There is no %(record)s with the number %(number)s.")
+                % {"record": model._meta.verbose_name, "number": number}
+            }
         ) from exc
 
 
@@ -361,14 +383,16 @@ def lead_qualify(
     """
     with transaction.atomic(using=DB):
         lead = _lead(lead_id)
-        _require_open_lead(lead, _("qualified"))
+        _require_open_lead(lead, _("Only an open lead can be qualified; this lead is %(status)s."))
         account = (
             _existing(Account, "account_number", existing_account_number)
-            if existing_account_number else None
+            if existing_account_number
+            else None
         )
         contact = (
             _existing(Contact, "contact_number", existing_contact_number)
-            if existing_contact_number else None
+            if existing_contact_number
+            else None
         )
         creates_account = create_account and account is None
         creates_contact = create_contact and contact is None
@@ -383,7 +407,8 @@ def lead_qualify(
             contact = _contact_from_lead(lead, account)
         opportunity = (
             _opportunity_from_lead(lead, account, contact, owner=actor)
-            if create_opportunity else None
+            if create_opportunity
+            else None
         )
         lead.account = account
         lead.contact = contact
@@ -392,14 +417,15 @@ def lead_qualify(
     return LeadQualification(lead=lead, account=account, contact=contact, opportunity=opportunity)
 
 
-def lead_disqualify(*, lead_id: int, status_reason: str, actor: str,
-                    description: str = "") -> Lead:
+def lead_disqualify(*, lead_id: int, status_reason: str, actor: str, description: str = "") -> Lead:
     """Disqualify an open lead from which no opportunity comes."""
     _choice(status_reason, Lead.DISQUALIFY_REASONS, field="status_reason")
     description = _text(description, field="description")
     with transaction.atomic(using=DB):
         lead = _lead(lead_id)
-        _require_open_lead(lead, _("disqualified"))
+        _require_open_lead(
+            lead, _("Only an open lead can be disqualified; this lead is %(status)s.")
+        )
         opportunity = Opportunity.objects.using(DB).filter(originating_lead=lead).first()
         if opportunity is not None:
             raise NotAllowed(
@@ -411,8 +437,7 @@ def lead_disqualify(*, lead_id: int, status_reason: str, actor: str,
                 code="lead_has_opportunity",
             )
         label = str(Lead.StatusReason(status_reason).label)
-        lead.disqualify(by=actor, status_reason=status_reason,
-                        reason=_reason(label, description))
+        lead.disqualify(by=actor, status_reason=status_reason, reason=_reason(label, description))
         _save(lead)
     return lead
 
@@ -434,8 +459,9 @@ def lead_reactivate(*, lead_id: int, actor: str) -> Lead:
 
 def _note_add(record: Lead | Opportunity, *, text: str, actor: str) -> Note:
     text = _text(text, field="text", required=True, max_length=5000)
-    note = Note.objects.using(DB).create(text=text, author=actor,
-                                         **{record._meta.model_name: record})
+    note = Note.objects.using(DB).create(
+        text=text, author=actor, **{str(record._meta.model_name): record}
+    )
     _save(record)
     return note
 
@@ -448,12 +474,12 @@ def lead_note_add(*, lead_id: int, text: str, actor: str) -> Note:
 # --- opportunities ----------------------------------------------------------------------------
 
 
-def _require_open_opportunity(opportunity: Opportunity, action: str) -> None:
+def _require_open_opportunity(opportunity: Opportunity, refusal: str) -> None:
+    """`refusal` is the whole translated sentence, with %(number)s and %(status)s."""
     if opportunity.status != Opportunity.Status.OPEN:
         raise NotAllowed(
-            _("Only an open opportunity can be %(action)s; %(number)s is %(status)s.")
+            refusal
             % {
-                "action": action,
                 "number": opportunity.opportunity_number,
                 "status": opportunity.get_status_display().lower(),
             },
@@ -468,7 +494,9 @@ def opportunity_update(*, opportunity_id: int, values: dict) -> Opportunity:
         _choice(values["status_reason"], Opportunity.OPEN_REASONS, field="status_reason")
     with transaction.atomic(using=DB):
         opportunity = _opportunity(opportunity_id)
-        _require_open_opportunity(opportunity, _("changed"))
+        _require_open_opportunity(
+            opportunity, _("Only an open opportunity can be changed; %(number)s is %(status)s.")
+        )
         if _apply(opportunity, values):
             _save(opportunity)
     return opportunity
@@ -479,7 +507,7 @@ def opportunity_note_add(*, opportunity_id: int, text: str, actor: str) -> Note:
         return _note_add(_opportunity(opportunity_id), text=text, actor=actor)
 
 
-def _close(opportunity: Opportunity, *, actor: str) -> OpportunityClose:
+def _close(opportunity: Opportunity, *, close_date: date, actor: str) -> OpportunityClose:
     """Save the closed opportunity and write its close record."""
     _save(opportunity)
     close = OpportunityClose(
@@ -487,7 +515,7 @@ def _close(opportunity: Opportunity, *, actor: str) -> OpportunityClose:
         outcome=opportunity.status,
         status_reason=opportunity.status_reason,
         actual_revenue=opportunity.actual_revenue,
-        close_date=opportunity.close_date,
+        close_date=close_date,
         competitor=opportunity.competitor,
         description=opportunity.description,
         closed_by=actor,
@@ -511,25 +539,38 @@ def _close_date(value) -> date:
     return close_date
 
 
-def opportunity_close_as_won(*, opportunity_id: int, actual_revenue: Decimal, close_date: date,
-                             description: str, actor: str) -> Opportunity:
+def opportunity_close_as_won(
+    *, opportunity_id: int, actual_revenue: Decimal, close_date: date, description: str, actor: str
+) -> Opportunity:
     """Close an open opportunity as won; dual-write then approves its prospect."""
     actual_revenue = _revenue(actual_revenue)
     close_date = _close_date(close_date)
     description = _text(description, field="description")
     with transaction.atomic(using=DB):
         opportunity = _opportunity(opportunity_id)
-        _require_open_opportunity(opportunity, _("closed"))
-        opportunity.close_as_won(
-            by=actor, actual_revenue=actual_revenue, close_date=close_date,
-            description=description, reason=_reason(str(_("Won")), description),
+        _require_open_opportunity(
+            opportunity, _("Only an open opportunity can be closed; %(number)s is %(status)s.")
         )
-        _close(opportunity, actor=actor)
+        opportunity.close_as_won(
+            by=actor,
+            actual_revenue=actual_revenue,
+            close_date=close_date,
+            description=description,
+            reason=_reason(_("Won"), description),
+        )
+        _close(opportunity, close_date=close_date, actor=actor)
     return opportunity
 
 
-def opportunity_close_as_lost(*, opportunity_id: int, status_reason: str, competitor: str,
-                              close_date: date, description: str, actor: str) -> Opportunity:
+def opportunity_close_as_lost(
+    *,
+    opportunity_id: int,
+    status_reason: str,
+    competitor: str,
+    close_date: date,
+    description: str,
+    actor: str,
+) -> Opportunity:
     """Close an open opportunity as lost (canceled or out-sold); dual-write rejects its prospect."""
     _choice(status_reason, Opportunity.LOST_REASONS, field="status_reason")
     close_date = _close_date(close_date)
@@ -537,14 +578,19 @@ def opportunity_close_as_lost(*, opportunity_id: int, status_reason: str, compet
     competitor = (competitor or "").strip()
     with transaction.atomic(using=DB):
         opportunity = _opportunity(opportunity_id)
-        _require_open_opportunity(opportunity, _("closed"))
+        _require_open_opportunity(
+            opportunity, _("Only an open opportunity can be closed; %(number)s is %(status)s.")
+        )
         label = str(Opportunity.StatusReason(status_reason).label)
         opportunity.close_as_lost(
-            by=actor, status_reason=status_reason, close_date=close_date,
-            competitor=competitor, description=description,
+            by=actor,
+            status_reason=status_reason,
+            close_date=close_date,
+            competitor=competitor,
+            description=description,
             reason=_reason(label, description),
         )
-        _close(opportunity, actor=actor)
+        _close(opportunity, close_date=close_date, actor=actor)
     return opportunity
 
 

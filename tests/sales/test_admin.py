@@ -49,10 +49,12 @@ def test_my_open_leads_is_the_reps_default_and_excludes_integration_leads(rep):
 
 
 def test_all_b2b_commerce_leads_lists_every_owner_with_prospect_number_and_status(rep):
-    integration = LeadFactory(b2b_commerce=True, company_name="Žluťoučký kůň s.r.o.",
-                              prospect_number="PR-000042")
-    disqualified = LeadFactory(b2b_commerce=True, owner="other.rep", status="disqualified",
-                               prospect_number="PR-000043")
+    integration = LeadFactory(
+        b2b_commerce=True, company_name="Žluťoučký kůň s.r.o.", prospect_number="PR-000042"
+    )
+    disqualified = LeadFactory(
+        b2b_commerce=True, owner="other.rep", status="disqualified", prospect_number="PR-000043"
+    )
     LeadFactory(owner="jan.rep", lead_source="web", topic="Lead ze strony")
 
     page = _page(rep.get(LEADS_URL, {"view": "all-b2b-commerce-leads"}))
@@ -68,16 +70,24 @@ def test_all_b2b_commerce_leads_lists_every_owner_with_prospect_number_and_statu
 
 def test_lead_form_has_contact_and_company_sections_and_timeline_newest_first(rep):
     lead = LeadFactory(owner="jan.rep", company_name="Łódź <b>Hurt</b>", first_name="Zofia")
-    Note.objects.create(lead=lead, author="integration", text="Starsza notatka",
-                        created_at=datetime(2024, 1, 1, tzinfo=UTC))
-    lead_disqualify(lead_id=lead.pk, status_reason="cannot_contact", actor="jan.rep",
-                    description="Brak odpowiedzi")
+    Note.objects.create(
+        lead=lead,
+        author="integration",
+        text="Starsza notatka",
+        created_at=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    lead_disqualify(
+        lead_id=lead.pk,
+        status_reason="cannot_contact",
+        actor="jan.rep",
+        description="Brak odpowiedzi",
+    )
 
     page = _page(rep.get(_url("lead_change", lead.pk)))
 
     assert ">Contact</h2>" in page and ">Company</h2>" in page
     assert "Łódź &lt;b&gt;Hurt&lt;/b&gt;" in page  # HTML is kept as text, escaped
-    timeline = page[page.index('id="timeline"'):]
+    timeline = page[page.index('id="timeline"') :]
     assert timeline.index("Cannot contact: Brak odpowiedzi") < timeline.index("Starsza notatka")
     assert _url("lead_reactivate", lead.pk) in page
     assert _url("lead_qualify", lead.pk) not in page
@@ -104,7 +114,9 @@ def test_a_rep_edits_an_open_lead_through_the_service(rep):
     lead = LeadFactory(owner="jan.rep")
     data = {
         **{name: getattr(lead, name) for name in Lead.EDITABLE_FIELD_NAMES},
-        "country": "PL", "status_reason": "contacted", "city": "Kraków",
+        "country": "PL",
+        "status_reason": "contacted",
+        "city": "Kraków",
     }
 
     response = rep.post(_url("lead_change", lead.pk), data)
@@ -118,7 +130,10 @@ def test_a_rep_adds_a_lead_and_owns_it(rep):
     lead = LeadFactory.build()
     data = {
         **{name: getattr(lead, name) for name in Lead.PARTY_FIELD_NAMES},
-        "country": "PL", "topic": "Targi", "lead_source": "referral", "status_reason": "new",
+        "country": "PL",
+        "topic": "Targi",
+        "lead_source": "referral",
+        "status_reason": "new",
     }
 
     response = rep.post(_url("lead_add"), data)
@@ -159,8 +174,7 @@ def test_qualify_ignore_and_save_creates_new_records(rep):
 
     response = rep.post(
         _url("lead_qualify", lead.pk),
-        {"account": "new", "contact": "new", "create_opportunity": "on",
-         "ignore_duplicates": "on"},
+        {"account": "new", "contact": "new", "create_opportunity": "on", "ignore_duplicates": "on"},
         follow=True,
     )
 
@@ -177,8 +191,9 @@ def test_qualify_linking_another_account_needs_its_number(rep):
     page = _page(rep.post(url, {"account": "other", "contact": "none"}))
     assert "Enter the number of the record to link." in page
 
-    page = _page(rep.post(url, {"account": "other", "other_account_number": "A-404",
-                                "contact": "none"}))
+    page = _page(
+        rep.post(url, {"account": "other", "other_account_number": "A-404", "contact": "none"})
+    )
     assert "There is no account with the number A-404." in page
     assert Lead.objects.get(pk=lead.pk).status == Lead.Status.OPEN
 
@@ -199,8 +214,9 @@ def test_disqualify_dialog_with_reason_then_reactivate(rep):
     page = _page(rep.get(_url("lead_disqualify", lead.pk)))
     assert "No longer interested" in page and "Cannot contact" in page
 
-    response = rep.post(_url("lead_disqualify", lead.pk),
-                        {"status_reason": "lost", "description": "Za drogo"})
+    response = rep.post(
+        _url("lead_disqualify", lead.pk), {"status_reason": "lost", "description": "Za drogo"}
+    )
     assert response.status_code == 302
     lead.refresh_from_db()
     assert (lead.status, lead.status_reason) == ("disqualified", "lost")
@@ -243,7 +259,9 @@ def test_close_as_won_dialog(rep):
     assert (opportunity.status, str(opportunity.actual_revenue)) == ("won", "1500.00")
     close = OpportunityClose.objects.get()
     assert (close.outcome, close.close_date, close.closed_by) == (
-        "won", date(2025, 3, 1), "jan.rep"
+        "won",
+        date(2025, 3, 1),
+        "jan.rep",
     )
     page = _page(response)
     assert "Podpisano" in page
@@ -257,20 +275,31 @@ def test_close_as_lost_dialog_and_bad_input(rep):
     page = _page(rep.post(url, {"status_reason": "in_progress", "close_date": "2025-03-01"}))
     assert "Select a valid choice" in page
 
-    response = rep.post(url, {"status_reason": "out_sold", "competitor": "Koník a.s.",
-                              "close_date": "2025-03-01", "description": ""})
+    response = rep.post(
+        url,
+        {
+            "status_reason": "out_sold",
+            "competitor": "Koník a.s.",
+            "close_date": "2025-03-01",
+            "description": "",
+        },
+    )
     assert response.status_code == 302
     opportunity.refresh_from_db()
     assert (opportunity.status, opportunity.status_reason, opportunity.competitor) == (
-        "lost", "out_sold", "Koník a.s."
+        "lost",
+        "out_sold",
+        "Koník a.s.",
     )
 
 
 def test_opportunity_page_shows_notes_copied_from_the_lead(rep):
     lead = LeadFactory()
     Note.objects.create(lead=lead, author="integration", text="Notatka z leada")
-    rep.post(_url("lead_qualify", lead.pk),
-             {"account": "new", "contact": "new", "create_opportunity": "on"})
+    rep.post(
+        _url("lead_qualify", lead.pk),
+        {"account": "new", "contact": "new", "create_opportunity": "on"},
+    )
 
     opportunity = Opportunity.objects.get(originating_lead=lead)
     page = _page(rep.get(_url("opportunity_change", opportunity.pk)))
@@ -313,8 +342,12 @@ def test_back_office_cannot_qualify_or_open_other_pages(back_office):
     opportunity = OpportunityFactory()
 
     assert back_office.get(_url("lead_qualify", lead.pk)).status_code == 403
-    assert back_office.post(_url("lead_qualify", lead.pk),
-                            {"account": "new", "contact": "new"}).status_code == 403
+    assert (
+        back_office.post(
+            _url("lead_qualify", lead.pk), {"account": "new", "contact": "new"}
+        ).status_code
+        == 403
+    )
     assert back_office.post(_url("lead_note", lead.pk), {"text": "x"}).status_code == 403
     assert back_office.get(_url("opportunity_change", opportunity.pk)).status_code == 403
     assert back_office.get(_url("account_changelist")).status_code == 403
@@ -337,11 +370,83 @@ def test_anonymous_and_partner_users_are_sent_to_the_login(client, partner_user,
 
 
 def test_a_rep_signs_in_by_group_and_a_partner_cannot(client, rep_user, partner_user):
-    refused = client.post("/sales/login/", {"username": "partner",
-                                            "password": "correct horse battery staple"})
+    refused = client.post(
+        "/sales/login/", {"username": "partner", "password": "correct horse battery staple"}
+    )
     assert "Sales account" in _page(refused)
 
-    response = client.post("/sales/login/", {"username": "jan.rep",
-                                             "password": "correct horse battery staple"})
+    response = client.post(
+        "/sales/login/", {"username": "jan.rep", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 302
     assert "Sales console" in _page(client.get("/sales/"))
+
+
+def test_a_rep_edits_an_account_and_an_opportunity_through_the_services(rep):
+    account = AccountFactory(name="Stara nazwa", country="PL")
+    data = {name: getattr(account, name) for name in Account.EDITABLE_FIELD_NAMES}
+
+    response = rep.post(
+        _url("account_change", account.pk), {**data, "country": "PL", "name": "ŁÓDŹ Hurt"}
+    )
+
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert (account.name, account.company_name_key, account.version) == (
+        "ŁÓDŹ Hurt",
+        "lodz hurt",
+        2,
+    )
+
+    opportunity = OpportunityFactory()
+    response = rep.post(
+        _url("opportunity_change", opportunity.pk),
+        {
+            "topic": "Nowy temat",
+            "status_reason": "on_hold",
+            "estimated_revenue": "100",
+            "description": "",
+        },
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert (opportunity.topic, opportunity.status_reason, opportunity.version) == (
+        "Nowy temat",
+        "on_hold",
+        2,
+    )
+
+
+def test_a_closed_opportunity_page_is_read_only(rep):
+    opportunity = OpportunityFactory(status="won")
+    page = _page(rep.get(_url("opportunity_change", opportunity.pk)))
+    assert 'name="_save"' not in page
+    assert _url("opportunity_close-as-won", opportunity.pk) not in page
+    response = rep.post(
+        _url("opportunity_close-as-won", opportunity.pk),
+        {"actual_revenue": "1", "close_date": "2025-03-01"},
+    )
+    assert any("Only an open opportunity can be closed" in m for m in _messages(response))
+    assert not OpportunityClose.objects.exists()
+
+
+def test_qualify_linking_another_existing_contact_by_number(rep):
+    contact = ContactFactory(contact_number="CT-000321")
+    lead = LeadFactory()
+
+    response = rep.post(
+        _url("lead_qualify", lead.pk),
+        {"account": "none", "contact": "other", "other_contact_number": "CT-000321"},
+    )
+
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert (lead.status, lead.contact, lead.account) == ("qualified", contact, None)
+    assert not Opportunity.objects.exists()  # the checkbox was left unticked
+
+
+def test_all_leads_view_for_reps(rep):
+    LeadFactory(owner="other.rep", topic="Cudzy lead")
+    LeadFactory(b2b_commerce=True, topic="Lead z B2B")
+    page = _page(rep.get(LEADS_URL, {"view": "all"}))
+    assert "Cudzy lead" in page and "Lead z B2B" in page

@@ -27,7 +27,8 @@ def test_lead_views_my_open_leads_and_all_b2b_commerce_leads(rep_api):
 
     assert _numbers(rep_api.get(LEADS, {"view": "my-open-leads"})) == {"PR-000001"}
     assert _numbers(rep_api.get(LEADS, {"view": "all-b2b-commerce-leads"})) == {
-        "PR-000003", "PR-000004"
+        "PR-000003",
+        "PR-000004",
     }
     assert len(_numbers(rep_api.get(LEADS))) == 4
 
@@ -39,8 +40,11 @@ def test_unknown_view_is_a_field_error(rep_api):
 
 
 def test_lead_detail_keeps_unicode_byte_for_byte(rep_api):
-    lead = LeadFactory(company_name="Žluťoučký kůň úpěl ďábelské ódy", city="Łódź",
-                       comments="<script>alert(1)</script>")
+    lead = LeadFactory(
+        company_name="Žluťoučký kůň úpěl ďábelské ódy",
+        city="Łódź",
+        comments="<script>alert(1)</script>",
+    )
 
     body = rep_api.get(f"{LEADS}{lead.pk}/").json()
 
@@ -53,8 +57,9 @@ def test_lead_detail_keeps_unicode_byte_for_byte(rep_api):
 def test_qualify_answers_409_with_candidates_then_ignore_duplicates_creates(rep_api):
     AccountFactory(account_number="A-000009", name="ŁÓDŹ sp. z o.o.", email="biuro@lodz.pl")
     ContactFactory(contact_number="CT-000009", last_name="Dvořák", email="zofia@lodz.pl")
-    lead = LeadFactory(company_name="Łódź Sp. z o.o.", email="zofia@lodz.pl",
-                       prospect_number="PR-000077")
+    lead = LeadFactory(
+        company_name="Łódź Sp. z o.o.", email="zofia@lodz.pl", prospect_number="PR-000077"
+    )
 
     conflict = rep_api.post(f"{LEADS}{lead.pk}/qualify/", {}, format="json")
 
@@ -62,15 +67,24 @@ def test_qualify_answers_409_with_candidates_then_ignore_duplicates_creates(rep_
     body = conflict.json()
     assert body["code"] == "duplicates"
     assert body["duplicates"] == [
-        {"kind": "contact", "number": "CT-000009", "name": "Jiří Dvořák",
-         "email": "zofia@lodz.pl", "reason": "email"},
-        {"kind": "account", "number": "A-000009", "name": "ŁÓDŹ sp. z o.o.",
-         "email": "biuro@lodz.pl", "reason": "company_name"},
+        {
+            "kind": "contact",
+            "number": "CT-000009",
+            "name": "Jiří Dvořák",
+            "email": "zofia@lodz.pl",
+            "reason": "email",
+        },
+        {
+            "kind": "account",
+            "number": "A-000009",
+            "name": "ŁÓDŹ sp. z o.o.",
+            "email": "biuro@lodz.pl",
+            "reason": "company_name",
+        },
     ]
     assert Account.objects.count() == 1
 
-    created = rep_api.post(f"{LEADS}{lead.pk}/qualify/", {"ignore_duplicates": True},
-                           format="json")
+    created = rep_api.post(f"{LEADS}{lead.pk}/qualify/", {"ignore_duplicates": True}, format="json")
 
     assert created.status_code == 200, created.content
     body = created.json()
@@ -88,7 +102,8 @@ def test_qualify_linking_an_existing_account(rep_api):
 
     response = rep_api.post(
         f"{LEADS}{lead.pk}/qualify/",
-        {"existing_account_number": "A-000005", "create_contact": False}, format="json",
+        {"existing_account_number": "A-000005", "create_contact": False},
+        format="json",
     )
 
     assert response.status_code == 200, response.content
@@ -99,8 +114,9 @@ def test_qualify_linking_an_existing_account(rep_api):
 
 def test_qualify_with_an_unknown_account_is_a_field_error(rep_api):
     lead = LeadFactory()
-    response = rep_api.post(f"{LEADS}{lead.pk}/qualify/",
-                            {"existing_account_number": "A-404404"}, format="json")
+    response = rep_api.post(
+        f"{LEADS}{lead.pk}/qualify/", {"existing_account_number": "A-404404"}, format="json"
+    )
     assert response.status_code == 400
     assert "existing_account_number" in response.json()
     assert Lead.objects.get(pk=lead.pk).status == "open"
@@ -118,12 +134,15 @@ def test_qualify_twice_is_409_with_a_clear_message(rep_api):
 def test_disqualify_and_reactivate(rep_api):
     lead = LeadFactory()
 
-    response = rep_api.post(f"{LEADS}{lead.pk}/disqualify/",
-                            {"status_reason": "canceled", "description": "Rezygnacja"},
-                            format="json")
+    response = rep_api.post(
+        f"{LEADS}{lead.pk}/disqualify/",
+        {"status_reason": "canceled", "description": "Rezygnacja"},
+        format="json",
+    )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["status_reason"]) == (
-        "disqualified", "canceled"
+        "disqualified",
+        "canceled",
     )
 
     response = rep_api.post(f"{LEADS}{lead.pk}/reactivate/")
@@ -136,8 +155,12 @@ def test_disqualify_and_reactivate(rep_api):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"status_reason": "new"}, {"status_reason": "lost", "description": "a\x00b"},
-     {"status_reason": "lost", "description": "x" * 2001}],
+    [
+        {},
+        {"status_reason": "new"},
+        {"status_reason": "lost", "description": "a\x00b"},
+        {"status_reason": "lost", "description": "x" * 2001},
+    ],
 )
 def test_disqualify_bad_input_is_400_and_changes_nothing(rep_api, body):
     lead = LeadFactory()
@@ -150,8 +173,9 @@ def test_disqualify_bad_input_is_400_and_changes_nothing(rep_api, body):
 def test_disqualify_with_an_opportunity_is_409(rep_api):
     lead = LeadFactory()
     OpportunityFactory(originating_lead=lead)
-    response = rep_api.post(f"{LEADS}{lead.pk}/disqualify/", {"status_reason": "lost"},
-                            format="json")
+    response = rep_api.post(
+        f"{LEADS}{lead.pk}/disqualify/", {"status_reason": "lost"}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "lead_has_opportunity"
 
@@ -176,7 +200,10 @@ def test_close_as_won(rep_api):
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["status"], body["status_reason"], body["actual_revenue"], body["close_date"]) == (
-        "won", "won", "9999.99", "2025-02-03"
+        "won",
+        "won",
+        "9999.99",
+        "2025-02-03",
     )
     assert OpportunityClose.objects.get().closed_by == "jan.rep"
 
@@ -185,8 +212,9 @@ def test_close_as_lost_then_closing_again_is_409(rep_api):
     opportunity = OpportunityFactory()
     url = f"{OPPORTUNITIES}{opportunity.pk}/close-as-lost/"
 
-    response = rep_api.post(url, {"status_reason": "canceled", "competitor": "Koník a.s."},
-                            format="json")
+    response = rep_api.post(
+        url, {"status_reason": "canceled", "competitor": "Koník a.s."}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["competitor"]) == ("lost", "Koník a.s.")
 
@@ -238,16 +266,18 @@ def test_back_office_reads_all_b2b_commerce_leads_only(back_office_api):
     b2b = LeadFactory(b2b_commerce=True, prospect_number="PR-000200")
     web = LeadFactory(lead_source="web")
 
-    assert _numbers(back_office_api.get(LEADS, {"view": "all-b2b-commerce-leads"})) == {
-        "PR-000200"
-    }
+    assert _numbers(back_office_api.get(LEADS, {"view": "all-b2b-commerce-leads"})) == {"PR-000200"}
     assert back_office_api.get(f"{LEADS}{b2b.pk}/").json()["prospect_number"] == "PR-000200"
     assert back_office_api.get(f"{LEADS}{web.pk}/").status_code == 404
     assert back_office_api.get(LEADS).status_code == 403
     assert back_office_api.get(LEADS, {"view": "my-open-leads"}).status_code == 403
     assert back_office_api.post(f"{LEADS}{b2b.pk}/qualify/", {}, format="json").status_code == 403
-    assert back_office_api.post(f"{LEADS}{b2b.pk}/disqualify/", {"status_reason": "lost"},
-                                format="json").status_code == 403
+    assert (
+        back_office_api.post(
+            f"{LEADS}{b2b.pk}/disqualify/", {"status_reason": "lost"}, format="json"
+        ).status_code
+        == 403
+    )
     assert back_office_api.get(OPPORTUNITIES).status_code == 403
     assert back_office_api.get("/api/sales/accounts/").status_code == 403
     assert Lead.objects.get(pk=b2b.pk).status == "open"

@@ -29,8 +29,12 @@ def test_company_name_key_keeps_different_names_apart():
 
 @pytest.mark.parametrize(
     ("email", "domain"),
-    [("Anna@Firma.PL", "firma.pl"), ("anna@gmail.com", ""), ("jan@seznam.cz", ""),
-     ("not-an-email", "")],
+    [
+        ("Anna@Firma.PL", "firma.pl"),
+        ("anna@gmail.com", ""),
+        ("jan@seznam.cz", ""),
+        ("not-an-email", ""),
+    ],
 )
 def test_company_email_domain_ignores_free_mail(email, domain):
     assert company_email_domain(email) == domain
@@ -43,7 +47,8 @@ def test_same_email_on_an_account_and_a_contact():
     candidates = duplicate_candidates(company_name="Hurtownia", email="zofia@hurtownia.pl")
 
     assert [(c.kind, c.number, c.reason) for c in candidates] == [
-        ("account", "A-000010", "email"), ("contact", "CT-000010", "email")
+        ("account", "A-000010", "email"),
+        ("contact", "CT-000010", "email"),
     ]
 
 
@@ -53,7 +58,10 @@ def test_folded_company_name_matches_an_account():
     (candidate,) = duplicate_candidates(company_name="Łódź Sp. z o.o.", email="a@b.example")
 
     assert (candidate.kind, candidate.number, candidate.name, candidate.reason) == (
-        "account", "A-000020", "ŁÓDŹ sp. z o.o.", "company_name"
+        "account",
+        "A-000020",
+        "ŁÓDŹ sp. z o.o.",
+        "company_name",
     )
 
 
@@ -65,7 +73,8 @@ def test_same_company_email_domain_matches():
     candidates = duplicate_candidates(company_name="Nowa", email="zofia@hurtownia-lodz.pl")
 
     assert [(c.kind, c.number, c.reason) for c in candidates] == [
-        ("account", "A-000030", "email_domain"), ("contact", "CT-000030", "email_domain")
+        ("account", "A-000030", "email_domain"),
+        ("contact", "CT-000030", "email_domain"),
     ]
 
 
@@ -86,8 +95,13 @@ def test_qualify_stops_with_the_candidates_and_creates_nothing():
     assert excinfo.value.status_code == 409
     assert excinfo.value.details == {
         "duplicates": [
-            {"kind": "account", "number": "A-000040", "name": "Łódź Sp. z o.o.", "email": "",
-             "reason": "company_name"}
+            {
+                "kind": "account",
+                "number": "A-000040",
+                "name": "Łódź Sp. z o.o.",
+                "email": "",
+                "reason": "company_name",
+            }
         ]
     }
     assert Account.objects.count() == 1
