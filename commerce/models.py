@@ -1,5 +1,7 @@
 import uuid
+from decimal import Decimal
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -159,6 +161,10 @@ class Customer(models.Model):
         ORGANIZATION = "organization", _("Organization")
         PERSON = "person", _("Person")
 
+    class CreditLimitType(models.TextChoices):
+        NONE = "none", _("None")
+        BALANCE = "balance", _("Balance")
+
     account_number = models.CharField(_("account number"), max_length=20, unique=True)
     party_type = models.CharField(_("party type"), max_length=16, choices=PartyType.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -178,9 +184,26 @@ class Customer(models.Model):
     credit_limit = models.DecimalField(
         _("credit limit"), max_digits=14, decimal_places=2, default=0
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter ISO 4217 code, such as EUR."))
+        ],
+    )
+    credit_limit_type = models.CharField(
+        _("credit limit type"),
+        max_length=8,
+        choices=CreditLimitType.choices,
+        default=CreditLimitType.NONE,
+    )
+    # The open balance; orders maintain it once the site takes them.
+    balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2, default=0)
     blocked = models.BooleanField(_("blocked"), default=False)
     prospect_number = models.CharField(_("prospect"), max_length=20, blank=True, db_index=True)
+    # Goes up with every saved change; dual-write compares it to detect conflicting edits.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -189,6 +212,20 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_number} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def available_credit(self) -> Decimal | None:
+        """Credit left before the limit; None when no limit is checked."""
+        if self.credit_limit_type != self.CreditLimitType.BALANCE:
+            return None
+        return self.credit_limit - self.balance
 
 
 class CustomerHierarchy(models.Model):
@@ -318,3 +355,23 @@ class EmailNotification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} → {self.recipient}"
+
+
+class AuditEntry(models.Model):
+    """One changed field of an HQ record: who changed it, when, old → new (as text)."""
+
+    actor = models.CharField(_("who"), max_length=150)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    model = models.CharField(_("record type"), max_length=100)
+    object_key = models.CharField(_("key"), max_length=100, db_index=True)
+    field = models.CharField(_("field"), max_length=64)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.object_key}.{self.field}: {self.old_value} → {self.new_value}"

@@ -28,6 +28,8 @@ class Direction:
     apply: Callable[[dict[str, Any]], None]
     forward: bool = True  # forward: field map's left side → right side
     constants: dict[str, str] = field(default_factory=dict)
+    # Two-way maps: finds the target record by key, to compare versions (conflicts).
+    target_record: Callable[[str], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class TableMap:
     initial_sync: tuple[InitialSyncStep, ...]
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     initial_sync_master: str = ""
+    # Who wins when both sides changed a record between syncs: a side's alias, or "newest".
+    conflict_rule: str = ""
 
     def direction_from(self, source: str) -> Direction:
         return next(d for d in self.directions if d.source == source)
@@ -225,6 +229,10 @@ def _customers(party_type: str) -> QuerySet:
     return Customer.objects.using("commerce").filter(party_type=party_type)
 
 
+def _customer(key: str) -> Customer | None:
+    return Customer.objects.using("commerce").filter(account_number=key).first()
+
+
 def _customer_keys(keys: list[str]) -> set[str]:
     return set(
         Customer.objects.using("commerce")
@@ -275,9 +283,19 @@ ACCOUNTS_ORGANIZATION_CUSTOMERS = TableMap(
             "commerce",
             _customer_from_sales,
             constants={"party_type": Customer.PartyType.ORGANIZATION},
+            target_record=lambda key: _customer(key),
         ),
-        Direction("commerce", "sales", _account_from_customer, forward=False),
+        Direction(
+            "commerce",
+            "sales",
+            _account_from_customer,
+            forward=False,
+            target_record=lambda key: (
+                Account.objects.using("sales").filter(account_number=key).first()
+            ),
+        ),
     ),
+    conflict_rule="commerce",
     # Commerce is the master: its customers overwrite accounts with the same number; accounts
     # unknown to Commerce are added there.
     initial_sync=(
@@ -328,9 +346,19 @@ CONTACTS_PERSON_CUSTOMERS = TableMap(
             "commerce",
             _customer_from_sales,
             constants={"party_type": Customer.PartyType.PERSON},
+            target_record=lambda key: _customer(key),
         ),
-        Direction("commerce", "sales", _contact_from_customer, forward=False),
+        Direction(
+            "commerce",
+            "sales",
+            _contact_from_customer,
+            forward=False,
+            target_record=lambda key: (
+                Contact.objects.using("sales").filter(contact_number=key).first()
+            ),
+        ),
     ),
+    conflict_rule="newest",
     initial_sync=(
         InitialSyncStep("commerce", lambda: _customers(Customer.PartyType.PERSON)),
         InitialSyncStep(

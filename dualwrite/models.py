@@ -82,6 +82,17 @@ class MapState(models.Model):
     initial_sync_cursor = models.JSONField(default=dict, blank=True)
     initial_sync_started_at = models.DateTimeField(null=True, blank=True)
     initial_sync_finished_at = models.DateTimeField(null=True, blank=True)
+    # Overrides the map's declared conflict rule when set.
+    conflict_rule = models.CharField(
+        _("conflict rule"),
+        max_length=16,
+        blank=True,
+        choices=[
+            ("commerce", _("Commerce wins")),
+            ("sales", _("Sales wins")),
+            ("newest", _("Newest change wins")),
+        ],
+    )
     changed_at = models.DateTimeField(_("state changed"), auto_now=True)
     changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
 
@@ -151,3 +162,20 @@ class ConflictEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.map} {self.record_key}: {self.winner} won"
+
+
+class RecordSync(models.Model):
+    """The version of each side of a two-way record at its last sync, to see conflicts."""
+
+    map = models.CharField(max_length=64)
+    record_key = models.CharField(max_length=100)
+    versions = models.JSONField(default=dict)  # {database alias: version}
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["map", "record_key"], name="dualwrite_sync_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.map} {self.record_key} {self.versions}"

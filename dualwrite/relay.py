@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from .conflicts import apply_two_way
 from .maps import MAPS
 from .models import InboxMessage, OutboxMessage
 from .outbox import applying
@@ -51,7 +52,8 @@ def _claimable(source: str):
 
 def message_apply(*, message: OutboxMessage, target: str) -> bool:
     """Apply one message on `target` with its inbox row; False if it was applied before."""
-    direction = MAPS[message.map].direction_from(message._state.db)
+    table_map = MAPS[message.map]
+    direction = table_map.direction_from(message._state.db)
     with transaction.atomic(using=target):
         _, first_time = InboxMessage.objects.using(target).get_or_create(
             message_id=message.message_id,
@@ -59,7 +61,10 @@ def message_apply(*, message: OutboxMessage, target: str) -> bool:
         )
         if first_time:
             with applying(message.map):
-                direction.apply(message.payload)
+                if direction.target_record is not None:
+                    apply_two_way(table_map=table_map, direction=direction, message=message)
+                else:
+                    direction.apply(message.payload)
     return first_time
 
 
