@@ -4,7 +4,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 
-from django.db import transaction
+from core.kicks import task_kick_on_commit
 
 from .models import OutboxMessage
 
@@ -34,4 +34,4 @@ def outbox_write(*, using: str, messages: list[OutboxMessage]) -> None:
     OutboxMessage.objects.using(using).bulk_create(messages)
     from .tasks import outbox_relay
 
-    transaction.on_commit(lambda: outbox_relay.delay(using), using=using)
+    task_kick_on_commit(outbox_relay, using, using=using)

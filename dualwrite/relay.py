@@ -50,10 +50,15 @@ def _claimable(source: str):
     )
 
 
+def _source(message: OutboxMessage) -> str:
+    """The database a message was read from is the system it comes from."""
+    return message._state.db or "default"
+
+
 def message_apply(*, message: OutboxMessage, target: str) -> bool:
     """Apply one message on `target` with its inbox row; False if it was applied before."""
     table_map = MAPS[message.map]
-    direction = table_map.direction_from(message._state.db)
+    direction = table_map.direction_from(_source(message))
     with transaction.atomic(using=target):
         _, first_time = InboxMessage.objects.using(target).get_or_create(
             message_id=message.message_id,
@@ -79,7 +84,7 @@ def _backoff(attempts: int) -> timedelta:
 
 def _deliver(message: OutboxMessage) -> float | None:
     """Deliver one claimed message; returns the retry delay in seconds when it failed."""
-    direction = MAPS[message.map].direction_from(message._state.db)
+    direction = MAPS[message.map].direction_from(_source(message))
     message.attempts += 1
     try:
         message_apply(message=message, target=direction.target)

@@ -1,6 +1,7 @@
 """Reads for running dual-write: map status with backlog and lag, the error log."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -25,9 +26,9 @@ class MapStatus:
     alert_raised: bool
 
 
-def _backlog_by_map() -> dict[str, tuple[int, object]]:
+def _backlog_by_map() -> dict[str, tuple[int, datetime | None]]:
     """Undelivered messages per map across every outbox: (count, oldest created_at)."""
-    totals: dict[str, tuple[int, object]] = {}
+    totals: dict[str, tuple[int, datetime | None]] = {}
     for source in source_aliases():
         rows = (
             OutboxMessage.objects.using(source)

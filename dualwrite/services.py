@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.access import INTEGRATION_ADMINISTRATORS
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.kicks import task_kick_on_commit
 
 from .maps import MAPS, TableMap, source_aliases
 from .models import DeliveryError, MapState, OutboxMessage
@@ -30,7 +31,7 @@ def _kick_relays() -> None:
     from .tasks import outbox_relay
 
     for source in source_aliases():
-        transaction.on_commit(lambda source=source: outbox_relay.delay(source), using=DB)
+        task_kick_on_commit(outbox_relay, source, using=DB)
 
 
 def _table_map(code: str) -> TableMap:
@@ -121,6 +122,11 @@ def _sync_batch(table_map: TableMap, step, records: list) -> None:
             direction.apply(table_map.to_payload(record, source=step.source))
 
 
+def _refuse_sync_while_paused(state: MapState) -> None:
+    if state.state == State.PAUSED:
+        raise NotAllowed(_("Resume the map before running its initial sync."), code="paused")
+
+
 def initial_sync_run(
     *, code: str, actor: str, batch_size: int = 500, progress: Progress | None = None
 ) -> MapState:
@@ -133,8 +139,7 @@ def initial_sync_run(
     table_map = _table_map(code)
     with transaction.atomic(using=DB):
         state = _locked_state(code)
-        if state.state == State.PAUSED:
-            raise NotAllowed(_("Resume the map before running its initial sync."), code="paused")
+        _refuse_sync_while_paused(state)
         if state.state != State.INITIALIZING or not state.initial_sync_cursor:
             state.initial_sync_cursor = {"step": 0, "after": 0}
             state.initial_sync_done = 0
@@ -198,6 +203,28 @@ def solution_enable(*, actor: str, progress: Callable[[str], Progress] | None = 
     ]
 
 
+def initial_sync_request(*, code: str, actor: str) -> MapState:
+    """Hand a map's initial sync to a worker once the caller's transaction commits.
+
+    A sync can take long (10,000 customers), so a web request only checks and queues it.
+    """
+    state = _state(code)
+    _refuse_sync_while_paused(state)
+    from .tasks import initial_sync
+
+    transaction.on_commit(lambda: initial_sync.delay(code, actor), using=DB)
+    return state
+
+
+def solution_enable_request(*, actor: str) -> list[MapState]:
+    """Register every map now (so their progress shows) and queue the solution's enabling."""
+    states = map_states_register()
+    from .tasks import solution_enable as enable
+
+    transaction.on_commit(lambda: enable.delay(actor), using=DB)
+    return states
+
+
 # --- delivery outcomes, error log and alerts --------------------------------------------------
 
 
@@ -223,7 +250,7 @@ def delivery_failed(*, message: OutboxMessage) -> None:
         message_id=message.message_id,
         defaults={
             "map": message.map,
-            "source": message._state.db,
+            "source": message._state.db or "",
             "record_key": message.record_key,
             "event": message.event,
             "payload": message.payload,

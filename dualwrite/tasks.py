@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import services
 from .relay import outbox_relay as relay
 
 
@@ -10,3 +11,14 @@ def outbox_relay(self, source: str) -> None:
         self.apply_async((source,))
     elif result["retry_in"] is not None:
         self.apply_async((source,), countdown=result["retry_in"])
+
+
+# A worker killed half-way gets the task again (acks late); the sync resumes from its cursor.
+@shared_task(name="dualwrite.initial_sync", ignore_result=True)
+def initial_sync(code: str, actor: str) -> None:
+    services.initial_sync_run(code=code, actor=actor)
+
+
+@shared_task(name="dualwrite.solution_enable", ignore_result=True)
+def solution_enable(actor: str) -> None:
+    services.solution_enable(actor=actor)
