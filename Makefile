@@ -23,8 +23,10 @@ POSTGRES_ENV = \
 	SALES_DATABASE_URL=$(PG_URL)/po_sales \
 	CELERY_BROKER_URL=$(REDIS_URL)/15 \
 	CACHE_URL=$(REDIS_URL)/14
+# The benchmarks create their own databases (bench_*) on the same server; Redis database 13.
+BENCH_ENV = BENCH_PG_URL=$(PG_URL) BENCH_REDIS_URL=$(REDIS_URL)/13
 
-.PHONY: setup messages run test test-sqlite test-postgres lint format
+.PHONY: setup messages run test test-sqlite test-postgres lint format bench bench-smoke
 
 setup:
 	@command -v uv >/dev/null || python3 -m uv --version >/dev/null 2>&1 \
@@ -61,3 +63,11 @@ lint: setup
 format: setup
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
+
+# Every benchmark at full size; each one's JSON lands in var/bench/full/ (see bench/README.md).
+bench: setup messages
+	env $(BENCH_ENV) $(UV) run python -m bench.suite full
+
+# The same, small: shows that every benchmark still runs (numbers mean little at this size).
+bench-smoke: setup messages
+	env $(BENCH_ENV) $(UV) run python -m bench.suite smoke

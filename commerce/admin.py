@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -34,12 +35,18 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 from django_countries.filters import CountryFilter
 from django_fsm import TransitionNotAllowed
 
-from core.access import COMMERCE_BACK_OFFICE, actor_name, user_in_groups
+from core.access import (
+    COMMERCE_BACK_OFFICE,
+    INTEGRATION_ADMINISTRATORS,
+    actor_name,
+    user_in_groups,
+)
 from core.errors import ServiceError
-from core.validators import validate_multiline
+from core.validators import validate_multiline, validate_single_line
 
-from . import jobs, services, tasks
+from . import jobs, selectors, services, tasks
 from .models import (
+    AuditEntry,
     ChannelRequest,
     Customer,
     CustomerHierarchy,
@@ -58,6 +65,12 @@ def is_hq_staff(user) -> bool:
     return user_in_groups(user, COMMERCE_BACK_OFFICE)
 
 
+def may_enter_hq(user) -> bool:
+    """HQ staff, and integration administrators, whose pages are the Dual-write section only
+    (the other pages check the back-office group themselves)."""
+    return user_in_groups(user, COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS)
+
+
 class HQAuthenticationForm(AuthenticationForm):
     """Signs in back-office staff by their group; Django's staff flag plays no part."""
 
@@ -72,7 +85,7 @@ class HQAuthenticationForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
-        if not is_hq_staff(user):
+        if not may_enter_hq(user):
             raise ValidationError(
                 self.error_messages["invalid_login"],
                 code="invalid_login",
@@ -88,7 +101,7 @@ class HQAdminSite(admin.AdminSite):
     login_form = HQAuthenticationForm
 
     def has_permission(self, request) -> bool:
-        return is_hq_staff(request.user)
+        return may_enter_hq(request.user)
 
     def each_context(self, request) -> dict:
         return {
@@ -400,8 +413,116 @@ class ProspectAdmin(CommerceRecordAdmin):
 # --- customers and hierarchies ----------------------------------------------------------------
 
 
+class CreditLimitForm(forms.Form):
+    credit_limit = forms.DecimalField(
+        label=_("Credit limit"), min_value=0, max_digits=14, decimal_places=2
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        min_length=3,
+        max_length=3,
+        help_text=_("Three-letter ISO 4217 code, such as EUR, PLN or CZK."),
+    )
+    credit_limit_type = forms.ChoiceField(
+        label=_("Credit limit type"),
+        choices=Customer.CreditLimitType.choices,
+        help_text=_(
+            "“Balance” holds orders to the credit limit minus the open balance; "
+            "“None” checks no limit."
+        ),
+    )
+
+
+class HierarchyMemberChangeForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"), max_length=80, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=80, validators=[validate_single_line]
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=HierarchyMember.Role.choices)
+    spending_limit = forms.DecimalField(
+        label=_("Spending limit"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Leave empty for no limit."),
+    )
+
+
+class HierarchyMemberAddForm(HierarchyMemberChangeForm):
+    email = forms.EmailField(label=_("Email"))
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The invitation email is written in this language."),
+    )
+    field_order = ("first_name", "last_name", "email", "role", "spending_limit", "language")
+
+
+class HierarchyMemberRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        validators=[validate_multiline],
+        help_text=_("Optional; kept in the transition log."),
+    )
+
+
+class ServiceFormPages:
+    """Intermediate form pages whose submit calls a service (HQ records are never edited)."""
+
+    service_form_template = "admin/hq/commerce/service_form.html"
+
+    def _service_page(self, request, object_id):
+        if not self.has_back_office_permission(request):
+            raise PermissionDenied
+        record = self.get_object(request, unquote(object_id))
+        if record is None:
+            raise Http404(gettext("This record does not exist."))
+        return record
+
+    def _service_refused(self, request, form: forms.Form, exc: ServiceError) -> None:
+        """The refusal as a message, and its field errors on the form's fields."""
+        for field, errors in exc.details.get("errors", {}).items():
+            if field in form.fields:
+                form.add_error(field, errors)
+        self.message_user(request, exc.message, messages.ERROR)
+
+    def _service_form_response(self, request, record, form, *, title, intro, submit_label):
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "submit_label": submit_label,
+            "opts": self.opts,
+            "original": record,
+            "form": form,
+            "cancel_url": self._change_url(record),
+        }
+        return TemplateResponse(request, self.service_form_template, context)
+
+
+AUDIT_TRAIL_LENGTH = 100
+
+
+def _audit_trail(keys: list[str]) -> str:
+    """The latest changes of these business keys, newest first, with a link to them all."""
+    entries = selectors.audit_entry_list(keys=keys)[:AUDIT_TRAIL_LENGTH]
+    all_url = reverse("admin:commerce_auditentry_changelist", current_app=hq_site.name)
+    return render_to_string(
+        "admin/hq/commerce/audit_trail.html",
+        {"entries": entries, "all_url": f"{all_url}?{urlencode({'q': keys[0]})}"},
+    )
+
+
 @admin.register(Customer, site=hq_site)
-class CustomerAdmin(CommerceRecordAdmin):
+class CustomerAdmin(ServiceFormPages, CommerceRecordAdmin):
+    change_form_template = "admin/hq/commerce/customer/change_form.html"
     list_display = (
         "account_number",
         "party_type",
@@ -410,28 +531,349 @@ class CustomerAdmin(CommerceRecordAdmin):
         "country",
         "credit_limit",
         "currency",
+        "credit_limit_type",
+        "balance",
         "blocked",
         "prospect_number",
     )
-    list_filter = ("party_type", "blocked")
+    list_filter = ("party_type", "blocked", "credit_limit_type")
     search_fields = ("account_number", "name", "email", "last_name", "prospect_number")
+    readonly_fields = ("available_credit_display", "audit_trail")
+    party_fieldsets = (
+        (
+            _("Customer"),
+            {
+                "fields": (
+                    "account_number",
+                    "party_type",
+                    "name",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "job_title",
+                    "language",
+                    "tax_id",
+                    "website",
+                    "blocked",
+                    "prospect_number",
+                )
+            },
+        ),
+        (_("Address"), {"fields": ("street", "city", "state", "postal_code", "country")}),
+    )
+    credit_fieldset = (
+        _("Credit"),
+        {
+            "fields": (
+                "credit_limit",
+                "currency",
+                "credit_limit_type",
+                "balance",
+                "available_credit_display",
+            )
+        },
+    )
+    audit_fieldset = (_("Audit trail"), {"fields": ("audit_trail",)})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [*self.party_fieldsets]
+        if obj is not None and obj.party_type == Customer.PartyType.ORGANIZATION:
+            fieldsets.append(self.credit_fieldset)
+        return [*fieldsets, self.audit_fieldset]
+
+    @admin.display(description=_("available credit"))
+    def available_credit_display(self, customer: Customer) -> str:
+        if customer.available_credit is None:
+            return gettext("No limit is checked (credit limit type “None”).")
+        return f"{customer.available_credit} {customer.currency}"
+
+    @admin.display(description=_("changes"))
+    def audit_trail(self, customer: Customer) -> str:
+        return _audit_trail([customer.account_number])
+
+    def get_urls(self):
+        credit_limit = path(
+            "<path:object_id>/credit-limit/",
+            self.admin_site.admin_view(self.credit_limit_view),
+            name="commerce_customer_credit_limit",
+        )
+        return [credit_limit, *super().get_urls()]
+
+    def credit_limit_view(self, request, object_id):
+        customer = self._service_page(request, object_id)
+        if customer.party_type != Customer.PartyType.ORGANIZATION:
+            self.message_user(
+                request,
+                gettext("Credit limits are kept on organizations, not on persons."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self._change_url(customer))
+        form = CreditLimitForm(
+            request.POST if request.method == "POST" else None,
+            initial={
+                "credit_limit": customer.credit_limit,
+                "currency": customer.currency,
+                "credit_limit_type": customer.credit_limit_type,
+            },
+        )
+        if form.is_valid():
+            try:
+                customer = services.customer_credit_limit_set(
+                    account_number=customer.account_number,
+                    actor=actor_name(request.user),
+                    **form.cleaned_data,
+                )
+            except ServiceError as exc:
+                self._service_refused(request, form, exc)
+            else:
+                self.message_user(
+                    request,
+                    gettext("The credit limit of %(name)s is saved.") % {"name": customer.name},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(customer))
+        return self._service_form_response(
+            request,
+            customer,
+            form,
+            title=gettext("Credit limit of %(name)s") % {"name": customer.name},
+            intro=gettext("The open balance is %(balance)s %(currency)s; it is kept by the orders.")
+            % {"balance": customer.balance, "currency": customer.currency},
+            submit_label=gettext("Save credit limit"),
+        )
 
 
 class HierarchyMemberInline(ReadOnlyAccess, admin.TabularInline):
     model = HierarchyMember
-    fields = ("customer", "role", "spending_limit", "status")
+    fields = (
+        "customer",
+        "email",
+        "role",
+        "spending_limit_display",
+        "status",
+        "member_actions",
+    )
+    readonly_fields = fields
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).using(DB).select_related("customer")
+        return super().get_queryset(request).using(DB).select_related("customer", "hierarchy")
+
+    @admin.display(description=_("email"))
+    def email(self, member: HierarchyMember) -> str:
+        return member.customer.email
+
+    @admin.display(description=_("spending limit"))
+    def spending_limit_display(self, member: HierarchyMember) -> str:
+        if member.spending_limit is None:
+            return gettext("No limit")
+        return str(member.spending_limit)
+
+    @admin.display(description=_("actions"))
+    def member_actions(self, member: HierarchyMember) -> str:
+        if member.status == HierarchyMember.Status.REMOVED:
+            return ""
+        args = (quote(member.hierarchy.pk), member.customer.account_number)
+        return format_html(
+            '<a href="{}" class="changelink">{}</a> <a href="{}" class="deletelink">{}</a>',
+            reverse(
+                "admin:commerce_customerhierarchy_member_change",
+                args=args,
+                current_app=self.admin_site.name,
+            ),
+            gettext("Change…"),
+            reverse(
+                "admin:commerce_customerhierarchy_member_remove",
+                args=args,
+                current_app=self.admin_site.name,
+            ),
+            gettext("Remove…"),
+        )
 
 
 @admin.register(CustomerHierarchy, site=hq_site)
-class CustomerHierarchyAdmin(CommerceRecordAdmin):
+class CustomerHierarchyAdmin(ServiceFormPages, CommerceRecordAdmin):
+    change_form_template = "admin/hq/commerce/customerhierarchy/change_form.html"
     list_display = ("hierarchy_id", "name", "purpose", "organization", "prospect_number")
     list_select_related = ("organization",)
     search_fields = ("hierarchy_id", "name", "organization__account_number", "prospect_number")
     inlines = (HierarchyMemberInline,)
+    fields = (
+        "hierarchy_id",
+        "name",
+        "purpose",
+        "organization",
+        "prospect_number",
+        "created_at",
+        "audit_trail",
+    )
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, hierarchy: CustomerHierarchy) -> str:
+        accounts = hierarchy.members.using(DB).values_list("customer__account_number", flat=True)
+        return _audit_trail([hierarchy.hierarchy_id, *accounts])
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_urls(self):
+        member_pages = [
+            path(
+                "<path:object_id>/members/add/",
+                self.admin_site.admin_view(self.member_add_view),
+                name="commerce_customerhierarchy_member_add",
+            ),
+            path(
+                "<path:object_id>/members/<str:account_number>/change/",
+                self.admin_site.admin_view(self.member_change_view),
+                name="commerce_customerhierarchy_member_change",
+            ),
+            path(
+                "<path:object_id>/members/<str:account_number>/remove/",
+                self.admin_site.admin_view(self.member_remove_view),
+                name="commerce_customerhierarchy_member_remove",
+            ),
+        ]
+        return member_pages + super().get_urls()
+
+    def _member(self, request, hierarchy: CustomerHierarchy, account_number: str):
+        member = (
+            selectors.hierarchy_member_list(hierarchy_id=hierarchy.hierarchy_id)
+            .exclude(status=HierarchyMember.Status.REMOVED)
+            .filter(customer__account_number=account_number)
+            .first()
+        )
+        if member is None:
+            raise Http404(gettext("This user is not in the hierarchy."))
+        return member
+
+    def member_add_view(self, request, object_id):
+        hierarchy = self._service_page(request, object_id)
+        form = HierarchyMemberAddForm(
+            request.POST if request.method == "POST" else None,
+            initial={
+                "role": HierarchyMember.Role.USER,
+                "language": hierarchy.organization.language,
+            },
+        )
+        if form.is_valid():
+            try:
+                member = services.hierarchy_member_add(
+                    hierarchy_id=hierarchy.hierarchy_id,
+                    actor=actor_name(request.user),
+                    **form.cleaned_data,
+                )
+            except ServiceError as exc:
+                self._service_refused(request, form, exc)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(name)s (%(account)s) is added to %(company)s; the invitation to "
+                        "%(email)s is queued."
+                    )
+                    % {
+                        "name": member.customer.name,
+                        "account": member.customer.account_number,
+                        "company": hierarchy.name,
+                        "email": member.customer.email,
+                    },
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(hierarchy))
+        return self._service_form_response(
+            request,
+            hierarchy,
+            form,
+            title=gettext("Add a user to %(company)s") % {"company": hierarchy.name},
+            intro=gettext(
+                "HQ creates a person customer for the user, adds them to the hierarchy as "
+                "pending and emails them an invitation to set a password on the B2B site."
+            ),
+            submit_label=gettext("Add user"),
+        )
+
+    def member_change_view(self, request, object_id, account_number: str):
+        hierarchy = self._service_page(request, object_id)
+        member = self._member(request, hierarchy, account_number)
+        form = HierarchyMemberChangeForm(
+            request.POST if request.method == "POST" else None,
+            initial={
+                "first_name": member.customer.first_name,
+                "last_name": member.customer.last_name,
+                "role": member.role,
+                "spending_limit": member.spending_limit,
+            },
+        )
+        if form.is_valid():
+            try:
+                member = services.hierarchy_member_change(
+                    hierarchy_id=hierarchy.hierarchy_id,
+                    account_number=account_number,
+                    actor=actor_name(request.user),
+                    values=form.cleaned_data,
+                )
+            except ServiceError as exc:
+                self._service_refused(request, form, exc)
+            else:
+                self.message_user(
+                    request,
+                    gettext("The changes to %(name)s are saved.") % {"name": member.customer.name},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(hierarchy))
+        return self._service_form_response(
+            request,
+            hierarchy,
+            form,
+            title=gettext("Change %(name)s") % {"name": member.customer.name},
+            intro=gettext("%(name)s is a user of %(company)s (%(status)s).")
+            % {
+                "name": member.customer.name,
+                "company": hierarchy.name,
+                "status": member.get_status_display().lower(),
+            },
+            submit_label=gettext("Save"),
+        )
+
+    def member_remove_view(self, request, object_id, account_number: str):
+        hierarchy = self._service_page(request, object_id)
+        member = self._member(request, hierarchy, account_number)
+        form = HierarchyMemberRemoveForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                services.hierarchy_member_remove(
+                    hierarchy_id=hierarchy.hierarchy_id,
+                    account_number=account_number,
+                    actor=actor_name(request.user),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ServiceError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(name)s is removed from %(company)s.")
+                    % {"name": member.customer.name, "company": hierarchy.name},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(self._change_url(hierarchy))
+        return self._service_form_response(
+            request,
+            hierarchy,
+            form,
+            title=gettext("Remove %(name)s") % {"name": member.customer.name},
+            intro=gettext(
+                "%(name)s (%(email)s) leaves %(company)s and loses access to the B2B site."
+            )
+            % {
+                "name": member.customer.name,
+                "email": member.customer.email,
+                "company": hierarchy.name,
+            },
+            submit_label=gettext("Remove user"),
+        )
 
 
 # --- jobs and staged channel requests ---------------------------------------------------------
@@ -632,6 +1074,22 @@ class TransitionLogAdmin(CommerceRecordAdmin):
         "reason",
     )
     list_filter = ("model",)
+    search_fields = ("object_key",)
+
+
+@admin.register(AuditEntry, site=hq_site)
+class AuditEntryAdmin(CommerceRecordAdmin):
+    list_title = _("Audit trail")
+    list_display = (
+        "created_at",
+        "actor",
+        "model",
+        "object_key",
+        "field",
+        "old_value",
+        "new_value",
+    )
+    list_filter = ("model", "field")
     search_fields = ("object_key",)
 
 

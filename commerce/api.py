@@ -7,7 +7,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,21 +16,33 @@ from core.access import actor_name
 from core.api import IsCommerceBackOffice
 
 from .jobs import JOBS, Job, job_lookup
+from .models import HierarchyMember
 from .selectors import (
+    audit_entry_list,
     customer_hierarchy_list,
     customer_list,
     email_notification_list,
+    hierarchy_member_list,
     job_run_list,
     job_runs_latest,
+    organization_customer_get,
     prospect_list,
 )
 from .serializers import (
+    AuditEntrySerializer,
+    AuditFilterSerializer,
+    CreditLimitChangeSerializer,
+    CreditLimitSerializer,
     CustomerFilterSerializer,
     CustomerHierarchySerializer,
     CustomerSerializer,
     EmailNotificationDetailSerializer,
     EmailNotificationFilterSerializer,
     EmailNotificationSerializer,
+    HierarchyMemberAddSerializer,
+    HierarchyMemberChangeSerializer,
+    HierarchyMemberRemoveSerializer,
+    HierarchyMemberSerializer,
     JobQueuedSerializer,
     JobRunFilterSerializer,
     JobRunSerializer,
@@ -40,7 +52,14 @@ from .serializers import (
     ProspectSerializer,
     ServiceErrorSerializer,
 )
-from .services import prospect_approve, prospect_reject
+from .services import (
+    customer_credit_limit_set,
+    hierarchy_member_add,
+    hierarchy_member_change,
+    hierarchy_member_remove,
+    prospect_approve,
+    prospect_reject,
+)
 from .tasks import job_run
 
 LATEST_RUNS_PER_JOB = 5
@@ -53,8 +72,17 @@ def _query_filters(serializer_class: type[serializers.Serializer], request: Requ
     return dict(serializer.validated_data)
 
 
+_FIELD_ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors.")
+
+
+# A business key in a path: no slash, dot or control character (PostgreSQL refuses NUL in a
+# query, so such a path must not reach one; it is simply not found).
+BUSINESS_KEY = r"[^/.\x00-\x1f\x7f]+"
+
+
 class BackOfficeViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsCommerceBackOffice]
+    lookup_value_regex = BUSINESS_KEY
 
 
 @extend_schema_view(list=extend_schema(parameters=[ProspectFilterSerializer]))
@@ -87,7 +115,7 @@ class ProspectViewSet(BackOfficeViewSet):
         request=ProspectRejectSerializer,
         responses={
             200: ProspectSerializer,
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors."),
+            400: _FIELD_ERRORS,
             404: ServiceErrorSerializer,
             409: OpenApiResponse(
                 ServiceErrorSerializer,
@@ -117,6 +145,38 @@ class CustomerViewSet(BackOfficeViewSet):
             return customer_list(**_query_filters(CustomerFilterSerializer, self.request))
         return customer_list()
 
+    @extend_schema(
+        methods=["GET"],
+        responses={200: CreditLimitSerializer, 404: ServiceErrorSerializer},
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=CreditLimitChangeSerializer,
+        responses={
+            200: CreditLimitSerializer,
+            400: _FIELD_ERRORS,
+            404: ServiceErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["get", "patch"], url_path="credit-limit")
+    def credit_limit(self, request, account_number: str):
+        """An organization's credit limit; a change is audited (who, when, old → new)."""
+        customer = organization_customer_get(account_number=account_number)
+        if request.method == "PATCH":
+            body = CreditLimitChangeSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            customer = customer_credit_limit_set(
+                account_number=account_number,
+                actor=actor_name(request.user),
+                **{
+                    "credit_limit": customer.credit_limit,
+                    "currency": customer.currency,
+                    "credit_limit_type": customer.credit_limit_type,
+                    **body.validated_data,
+                },
+            )
+        return Response(CreditLimitSerializer(customer).data)
+
 
 class CustomerHierarchyViewSet(BackOfficeViewSet):
     serializer_class = CustomerHierarchySerializer
@@ -124,6 +184,111 @@ class CustomerHierarchyViewSet(BackOfficeViewSet):
 
     def get_queryset(self):
         return customer_hierarchy_list()
+
+
+_hierarchy_id = OpenApiParameter("hierarchy_id", OpenApiTypes.STR, OpenApiParameter.PATH)
+_account_number = OpenApiParameter("account_number", OpenApiTypes.STR, OpenApiParameter.PATH)
+_member_refused = OpenApiResponse(
+    ServiceErrorSerializer, description="Refused: a duplicate email, or the last admin."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[_hierarchy_id]),
+    retrieve=extend_schema(
+        parameters=[_hierarchy_id, _account_number],
+        responses={200: HierarchyMemberSerializer, 404: ServiceErrorSerializer},
+    ),
+    create=extend_schema(
+        parameters=[_hierarchy_id],
+        request=HierarchyMemberAddSerializer,
+        responses={
+            201: HierarchyMemberSerializer,
+            400: _FIELD_ERRORS,
+            404: ServiceErrorSerializer,
+            409: _member_refused,
+        },
+    ),
+    partial_update=extend_schema(
+        parameters=[_hierarchy_id, _account_number],
+        request=HierarchyMemberChangeSerializer,
+        responses={
+            200: HierarchyMemberSerializer,
+            400: _FIELD_ERRORS,
+            404: ServiceErrorSerializer,
+            409: _member_refused,
+        },
+    ),
+    destroy=extend_schema(
+        parameters=[_hierarchy_id, _account_number],
+        request=HierarchyMemberRemoveSerializer,
+        responses={
+            200: OpenApiResponse(
+                HierarchyMemberSerializer, description="The member, now with status removed."
+            ),
+            404: ServiceErrorSerializer,
+            409: _member_refused,
+        },
+    ),
+)
+class HierarchyMemberViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A hierarchy's partner users; adding, changing and removing go through HQ's services."""
+
+    permission_classes = [IsCommerceBackOffice]
+    serializer_class = HierarchyMemberSerializer
+    lookup_field = "customer__account_number"
+    lookup_url_kwarg = "account_number"
+    lookup_value_regex = BUSINESS_KEY
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no path
+            return HierarchyMember.objects.none()
+        return hierarchy_member_list(hierarchy_id=self.kwargs["hierarchy_id"])
+
+    def create(self, request, hierarchy_id: str):
+        body = HierarchyMemberAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = hierarchy_member_add(
+            hierarchy_id=hierarchy_id, actor=actor_name(request.user), **body.validated_data
+        )
+        return Response(HierarchyMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, hierarchy_id: str, account_number: str):
+        body = HierarchyMemberChangeSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        member = hierarchy_member_change(
+            hierarchy_id=hierarchy_id,
+            account_number=account_number,
+            actor=actor_name(request.user),
+            values=dict(body.validated_data),
+        )
+        return Response(HierarchyMemberSerializer(member).data)
+
+    def destroy(self, request, hierarchy_id: str, account_number: str):
+        body = HierarchyMemberRemoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = hierarchy_member_remove(
+            hierarchy_id=hierarchy_id,
+            account_number=account_number,
+            actor=actor_name(request.user),
+            reason=body.validated_data["reason"],
+        )
+        return Response(HierarchyMemberSerializer(member).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[AuditFilterSerializer]))
+class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Who changed what in HQ, when, old → new; newest first."""
+
+    permission_classes = [IsCommerceBackOffice]
+    serializer_class = AuditEntrySerializer
+
+    def get_queryset(self):
+        key = _query_filters(AuditFilterSerializer, self.request).get("key")
+        return audit_entry_list(keys=[key] if key else None)
 
 
 @extend_schema_view(

@@ -1,24 +1,43 @@
 """The jobs of SPEC §6: batch, idempotent, every run recorded as a JobRun.
 
 P-0001 moves channel requests into HQ's staging table; "Synchronize orders and channel
-requests" turns staged requests into prospects. Each is a Celery task (commerce.tasks.job_run),
-kicked on the commit that gave it work and scheduled by celery-beat as a safety net.
+requests" turns staged requests into prospects and hierarchy member changes; "1010 Customers"
+copies customers, hierarchies and partner users back to the channel. Each is a Celery task
+(commerce.tasks.job_run), kicked on the commit that gave it work and scheduled by celery-beat
+as a safety net.
 """
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from core.errors import NotFound
+from core.errors import NotFound, ServiceError
+from core.kicks import task_kick_on_commit
 
-from .channel.models import OnboardingRequest
-from .models import ChannelRequest, EmailNotification, JobRun
-from .services import EmailSpec, email_notifications_queue, prospects_create
+from .channel.models import (
+    ChannelCustomer,
+    ChannelHierarchy,
+    ChannelHierarchyMember,
+    OnboardingRequest,
+    PartnerUserRequest,
+)
+from .models import ChannelRequest, Customer, EmailNotification, HierarchyMember, JobRun
+from .services import (
+    EmailSpec,
+    email_notifications_queue,
+    hierarchy_member_add,
+    hierarchy_member_change,
+    hierarchy_member_remove,
+    prospects_create,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +56,7 @@ class Job:
 # --- P-0001 -----------------------------------------------------------------------------------
 
 
-def _staged_row(request: OnboardingRequest, run: JobRun) -> ChannelRequest:
+def _onboarding_staged_row(request: OnboardingRequest, run: JobRun) -> ChannelRequest:
     return ChannelRequest(
         request_id=request.request_id,
         request_type=ChannelRequest.Type.ONBOARDING,
@@ -47,19 +66,75 @@ def _staged_row(request: OnboardingRequest, run: JobRun) -> ChannelRequest:
     )
 
 
-def _receipt(request: OnboardingRequest) -> EmailSpec:
-    return EmailSpec(
-        type=EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED,
-        event_key=f"onboarding_request_received:{request.request_id}",
-        recipient=request.email,
-        language=request.language,
-        context={
-            "first_name": request.first_name,
-            "last_name": request.last_name,
-            "company_name": request.company_name,
-            "request_id": str(request.request_id),
-        },
+def _receipts(requests: list[OnboardingRequest]) -> list[EmailSpec]:
+    return [
+        EmailSpec(
+            type=EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED,
+            event_key=f"onboarding_request_received:{request.request_id}",
+            recipient=request.email,
+            language=request.language,
+            context={
+                "first_name": request.first_name,
+                "last_name": request.last_name,
+                "company_name": request.company_name,
+                "request_id": str(request.request_id),
+            },
+        )
+        for request in requests
+    ]
+
+
+def _partner_user_staged_row(request: PartnerUserRequest, run: JobRun) -> ChannelRequest:
+    return ChannelRequest(
+        request_id=request.request_id,
+        request_type=ChannelRequest.Type.PARTNER_USER,
+        email=request.email,
+        payload=request.payload(),
+        upload_run=run,
     )
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """One kind of channel request P-0001 stages: its model and how a row is staged."""
+
+    model: type[OnboardingRequest] | type[PartnerUserRequest]
+    staged_row: Callable[..., ChannelRequest]
+    receipts: Callable[[list], list[EmailSpec]] = lambda requests: []
+
+
+UPLOADS = (
+    _Upload(OnboardingRequest, _onboarding_staged_row, _receipts),
+    _Upload(PartnerUserRequest, _partner_user_staged_row),
+)
+
+
+def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
+    uploaded = 0
+    model = upload.model
+    while True:
+        with transaction.atomic(using=CHANNEL_DB):
+            batch: list[Any] = list(
+                model.objects.using(CHANNEL_DB)
+                .select_for_update(skip_locked=True)
+                .filter(status=model.Status.RECEIVED)
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                break
+            with transaction.atomic(using=DB):
+                ChannelRequest.objects.using(DB).bulk_create(
+                    [upload.staged_row(request, run) for request in batch], ignore_conflicts=True
+                )
+                email_notifications_queue(specs=upload.receipts(batch))
+                job_kick_on_commit(code="sync-channel-requests", using=DB)
+            now = timezone.now()
+            for request in batch:
+                request.mark_uploaded(by=f"job {run.job}")
+                request.uploaded_at = now
+            model.objects.using(CHANNEL_DB).bulk_update(batch, ["status", "uploaded_at"])
+        uploaded += len(batch)
+    return uploaded
 
 
 def channel_requests_upload(run: JobRun, batch_size: int) -> tuple[int, int]:
@@ -69,32 +144,7 @@ def channel_requests_upload(run: JobRun, batch_size: int) -> tuple[int, int]:
     unique by request id, so a batch that is staged but not marked (a crash between the two
     commits) is staged once when it is picked up again.
     """
-    uploaded = 0
-    while True:
-        with transaction.atomic(using=CHANNEL_DB):
-            batch = list(
-                OnboardingRequest.objects.using(CHANNEL_DB)
-                .select_for_update(skip_locked=True)
-                .filter(status=OnboardingRequest.Status.RECEIVED)
-                .order_by("id")[:batch_size]
-            )
-            if not batch:
-                break
-            with transaction.atomic(using=DB):
-                ChannelRequest.objects.using(DB).bulk_create(
-                    [_staged_row(request, run) for request in batch], ignore_conflicts=True
-                )
-                email_notifications_queue(specs=[_receipt(request) for request in batch])
-                job_kick_on_commit(code="sync-channel-requests", using=DB)
-            now = timezone.now()
-            for request in batch:
-                request.mark_uploaded(by=f"job {run.job}")
-                request.uploaded_at = now
-            OnboardingRequest.objects.using(CHANNEL_DB).bulk_update(
-                batch, ["status", "uploaded_at"]
-            )
-        uploaded += len(batch)
-    return uploaded, 0
+    return sum(_upload(upload, run, batch_size) for upload in UPLOADS), 0
 
 
 # --- Synchronize orders and channel requests ---------------------------------------------------
@@ -115,14 +165,56 @@ def _process_onboarding(staged: ChannelRequest) -> None:
         prospects_create(rows=[_prospect_row(staged)])
 
 
+def _process_partner_user(staged: ChannelRequest) -> None:
+    """An admin's add, change or removal on the B2B site, applied by HQ's member services."""
+    payload = staged.payload
+    action = payload["action"]
+    limit = payload["spending_limit"]
+    spending_limit = None if limit is None else Decimal(limit)
+    common = {"hierarchy_id": payload["hierarchy_id"], "actor": payload["requested_by"]}
+    if action == PartnerUserRequest.Action.ADD:
+        hierarchy_member_add(
+            **common,
+            first_name=payload["first_name"],
+            last_name=payload["last_name"],
+            email=payload["email"],
+            role=payload["role"],
+            spending_limit=spending_limit,
+            language=payload["language"],
+        )
+    elif action == PartnerUserRequest.Action.CHANGE:
+        hierarchy_member_change(
+            **common,
+            account_number=payload["account_number"],
+            values={
+                "first_name": payload["first_name"],
+                "last_name": payload["last_name"],
+                "role": payload["role"],
+                "spending_limit": spending_limit,
+            },
+        )
+    elif action == PartnerUserRequest.Action.REMOVE:
+        hierarchy_member_remove(
+            **common,
+            account_number=payload["account_number"],
+            reason="Removed on the B2B site by an organization admin",
+        )
+    else:
+        raise ServiceError(f"Unknown partner user action '{action}'.")
+
+
 def _row_error(exc: Exception) -> str:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    if isinstance(exc, ServiceError):
+        # Shown to the partner admin on the B2B site as it is.
+        return str(exc.message)
     return f"{type(exc).__name__}: {exc}"
 
 
 ROW_HANDLERS: dict[str, Callable[[ChannelRequest], None]] = {
     ChannelRequest.Type.ONBOARDING: _process_onboarding,
+    ChannelRequest.Type.PARTNER_USER: _process_partner_user,
 }
 
 
@@ -156,6 +248,9 @@ def channel_requests_synchronize(run: JobRun, batch_size: int) -> tuple[int, int
             ChannelRequest.objects.using(DB).bulk_update(
                 batch, ["state", "error", "attempts", "processed_at"]
             )
+            if any(staged.request_type == ChannelRequest.Type.PARTNER_USER for staged in batch):
+                # 1010 brings the outcome (applied or refused) back to the admin on the site.
+                job_kick_on_commit(code="1010", using=DB)
     return processed + failed, failed
 
 
@@ -167,6 +262,170 @@ def channel_request_retry(*, request_id: str, actor: str) -> ChannelRequest:
         staged.save()
         job_kick_on_commit(code="sync-channel-requests", using=DB)
     return staged
+
+
+# --- 1010 Customers ---------------------------------------------------------------------------
+
+
+def _customer_copy(customer: Customer) -> dict:
+    return {
+        "party_type": customer.party_type,
+        "name": customer.name,
+        "first_name": customer.first_name,
+        "last_name": customer.last_name,
+        "email": customer.email,
+        "language": customer.language,
+        "credit_limit": customer.credit_limit,
+        "credit_limit_type": customer.credit_limit_type,
+        "balance": customer.balance,
+        "available_credit": customer.available_credit,
+        "currency": customer.currency,
+        "blocked": customer.blocked,
+    }
+
+
+def _copies_write(model: type[models.Model], key: tuple[str, ...], copies: dict) -> list:
+    """Create or update channel rows so they hold `copies` ({key values: field values}).
+
+    Only rows that differ are written, so a run with nothing new writes nothing. Returns the
+    rows written.
+    """
+    first = key[0]
+    existing = {
+        tuple(getattr(row, name) for name in key): row
+        for row in model._default_manager.using(CHANNEL_DB).filter(
+            **{f"{first}__in": {values[0] for values in copies}}
+        )
+    }
+    now = timezone.now()
+    created, changed = [], []
+    for key_values, values in copies.items():
+        row = existing.get(key_values)
+        if row is None:
+            created.append(model(**dict(zip(key, key_values, strict=True)), **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.copied_at = now  # type: ignore[attr-defined]
+            changed.append(row)
+    model._default_manager.using(CHANNEL_DB).bulk_create(created)
+    if changed:
+        fields = [*next(iter(copies.values())), "copied_at"]
+        model._default_manager.using(CHANNEL_DB).bulk_update(changed, fields)
+    return created + changed
+
+
+def _members_download(last_id: int, batch_size: int, actor: str) -> tuple[list, int]:
+    """Copy the next batch of members with their hierarchies, organizations and persons.
+
+    The batch stays locked in HQ until its copy is committed in the channel, so a change made
+    meanwhile waits and is copied by the run its commit kicks, never overwritten by this one.
+    Pending members become active; the channel commits first, so a failed HQ commit leaves
+    them pending there and the next run activates them again.
+    """
+    with transaction.atomic(using=DB):
+        batch = list(
+            HierarchyMember.objects.using(DB)
+            .select_for_update(of=("self",))
+            .select_related("customer", "hierarchy__organization")
+            .filter(pk__gt=last_id)
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return batch, 0
+        activated = [m for m in batch if m.status == HierarchyMember.Status.PENDING]
+        for member in activated:
+            member.activate(by=actor)
+        HierarchyMember.objects.using(DB).bulk_update(activated, ["status"])
+        customers, hierarchies, members = {}, {}, {}
+        for member in batch:
+            hierarchy = member.hierarchy
+            for customer in (hierarchy.organization, member.customer):
+                customers[(customer.account_number,)] = _customer_copy(customer)
+            hierarchies[(hierarchy.hierarchy_id,)] = {
+                "name": hierarchy.name,
+                "organization_id": hierarchy.organization.account_number,
+            }
+            members[(hierarchy.hierarchy_id, member.customer.account_number)] = {
+                "role": member.role,
+                "spending_limit": member.spending_limit,
+                "status": member.status,
+            }
+        with transaction.atomic(using=CHANNEL_DB):
+            written = _copies_write(ChannelCustomer, ("account_number",), customers)
+            written += _copies_write(ChannelHierarchy, ("hierarchy_id",), hierarchies)
+            written += _copies_write(
+                ChannelHierarchyMember, ("hierarchy_id", "customer_id"), members
+            )
+    return batch, len(written)
+
+
+def _partner_user_request_outcomes(batch_size: int) -> dict[uuid.UUID, tuple[str, str]]:
+    """HQ's verdict on uploaded partner-user requests: {request id: (state, error)}."""
+    waiting = list(
+        PartnerUserRequest.objects.using(CHANNEL_DB)
+        .filter(status__in=[PartnerUserRequest.Status.UPLOADED, PartnerUserRequest.Status.FAILED])
+        .values_list("request_id", flat=True)
+    )
+    outcomes: dict[uuid.UUID, tuple[str, str]] = {}
+    for start in range(0, len(waiting), batch_size):
+        outcomes.update(
+            (request_id, (state, error))
+            for request_id, state, error in ChannelRequest.objects.using(DB)
+            .filter(
+                request_id__in=waiting[start : start + batch_size],
+                state__in=[ChannelRequest.State.PROCESSED, ChannelRequest.State.FAILED],
+            )
+            .values_list("request_id", "state", "error")
+        )
+    return outcomes
+
+
+def _partner_user_requests_complete(outcomes: dict, actor: str) -> int:
+    with transaction.atomic(using=CHANNEL_DB):
+        requests = list(
+            PartnerUserRequest.objects.using(CHANNEL_DB)
+            .select_for_update()
+            .filter(request_id__in=list(outcomes))
+        )
+        completed = []
+        for request in requests:
+            state, error = outcomes[request.request_id]
+            if state == ChannelRequest.State.PROCESSED:
+                if request.status == PartnerUserRequest.Status.APPLIED:
+                    continue
+                request.mark_applied(by=actor)
+            elif request.status == PartnerUserRequest.Status.UPLOADED:
+                request.mark_failed(by=actor, reason=error)
+            else:
+                continue
+            request.completed_at = timezone.now()
+            completed.append(request)
+        PartnerUserRequest.objects.using(CHANNEL_DB).bulk_update(
+            completed, ["status", "error", "completed_at"]
+        )
+    return len(completed)
+
+
+def customers_download(run: JobRun, batch_size: int) -> tuple[int, int]:
+    """1010: copy hierarchies, their customers and members from HQ to the channel.
+
+    Batch by batch of members, upserted by business key, so a run is idempotent and a second
+    one writes nothing. Pending members become active once copied. Partner-user requests HQ
+    has decided on are marked applied or failed after the copy, so when the site shows one as
+    applied it also shows its result.
+    """
+    actor = f"job {run.job}"
+    # Read before the copy: a request HQ processed by now is reflected in what is copied next.
+    outcomes = _partner_user_request_outcomes(batch_size)
+    written = last_id = 0
+    while True:
+        batch, batch_written = _members_download(last_id, batch_size, actor)
+        if not batch:
+            break
+        last_id = batch[-1].pk
+        written += batch_written
+    return written + _partner_user_requests_complete(outcomes, actor), 0
 
 
 # --- registry and runner ----------------------------------------------------------------------
@@ -181,6 +440,7 @@ JOBS: dict[str, Job] = {
             "Synchronize orders and channel requests",
             channel_requests_synchronize,
         ),
+        Job("1010", "1010", "1010 Customers", customers_download),
     )
 }
 
@@ -217,5 +477,4 @@ def job_kick_on_commit(*, code: str, using: str) -> None:
     """Run a job soon after the caller's transaction commits (SPEC §6: seconds, not minutes)."""
     from .tasks import job_run
 
-    job_code = job_lookup(code).code
-    transaction.on_commit(lambda: job_run.delay(job_code, "commit"), using=using)
+    task_kick_on_commit(job_run, job_lookup(code).code, "commit", using=using)

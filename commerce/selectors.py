@@ -1,14 +1,23 @@
 """Reads of Commerce HQ data."""
 
+import hashlib
+from dataclasses import dataclass
+
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import NotFound
 
 from .models import (
+    AuditEntry,
     ChannelRequest,
     Customer,
     CustomerHierarchy,
     EmailNotification,
     HierarchyMember,
+    Invitation,
     JobRun,
     Prospect,
 )
@@ -106,3 +115,115 @@ def job_runs_latest(*, per_job: int) -> dict[str, list[JobRun]]:
     for run in ranked.filter(rank__lte=per_job).order_by("job", "rank"):
         runs.setdefault(run.job, []).append(run)
     return runs
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def invitation_token_hash(token: str) -> str:
+    """Only this hash is stored: a database reader cannot use the links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class InvitationLink:
+    """What the set-password page may show about an invitation link."""
+
+    state: str  # valid | used | expired | revoked (the member was removed)
+    email: str
+    first_name: str
+    last_name: str
+    account_number: str
+    hierarchy_id: str
+    company_name: str
+
+    @property
+    def usable(self) -> bool:
+        return self.state == "valid"
+
+
+def invitation_lookup(*, token: str) -> InvitationLink | None:
+    """The invitation behind a link, or None for an unknown (or tampered) token."""
+    invitation = (
+        Invitation.objects.using(DB)
+        .select_related("customer", "hierarchy")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        return None
+    removed = (
+        not HierarchyMember.objects.using(DB)
+        .filter(
+            hierarchy=invitation.hierarchy_id,
+            customer=invitation.customer_id,
+            status__in=[HierarchyMember.Status.PENDING, HierarchyMember.Status.ACTIVE],
+        )
+        .exists()
+    )
+    if removed:
+        state = "revoked"
+    elif invitation.used_at is not None:
+        state = "used"
+    elif invitation.expires_at <= timezone.now():
+        state = "expired"
+    else:
+        state = "valid"
+    customer = invitation.customer
+    return InvitationLink(
+        state=state,
+        email=invitation.email,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        account_number=customer.account_number,
+        hierarchy_id=invitation.hierarchy.hierarchy_id,
+        company_name=invitation.hierarchy.name,
+    )
+
+
+# --- hierarchy members and the audit trail ----------------------------------------------------
+
+
+def hierarchy_member_list(*, hierarchy_id: str) -> QuerySet[HierarchyMember]:
+    """A hierarchy's members (removed ones too, with their status), oldest first."""
+    if not CustomerHierarchy.objects.using(DB).filter(hierarchy_id=hierarchy_id).exists():
+        raise NotFound(_("Customer hierarchy %(id)s does not exist.") % {"id": hierarchy_id})
+    return (
+        HierarchyMember.objects.using(DB)
+        .select_related("customer", "hierarchy")
+        .filter(hierarchy__hierarchy_id=hierarchy_id)
+        .order_by("id")
+    )
+
+
+def organization_customer_get(*, account_number: str) -> Customer:
+    """An organization customer, the one that holds the credit limit (SPEC §8)."""
+    customer = (
+        customer_list(party_type=Customer.PartyType.ORGANIZATION)
+        .filter(account_number=account_number)
+        .first()
+    )
+    if customer is None:
+        raise NotFound(
+            _("There is no organization customer %(number)s.") % {"number": account_number}
+        )
+    return customer
+
+
+def audit_entry_list(*, keys: list[str] | None = None) -> QuerySet[AuditEntry]:
+    """Audit rows, newest first; for `keys`, also the rows of memberships a key is part of.
+
+    A membership's key is "<hierarchy id>/<account number>", so a hierarchy's key brings its
+    members' rows and a person's account number the rows of their memberships.
+    """
+    entries = AuditEntry.objects.using(DB).all()
+    if keys is None:
+        return entries
+    matches = Q(pk__in=[])
+    for key in keys:
+        matches |= (
+            Q(object_key=key)
+            | Q(object_key__startswith=f"{key}/")
+            | Q(object_key__endswith=f"/{key}")
+        )
+    return entries.filter(matches)

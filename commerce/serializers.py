@@ -1,5 +1,8 @@
 """Payloads of the Commerce HQ API (SPEC §5 field names)."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -7,6 +10,7 @@ from core.validators import validate_multiline, validate_single_line
 
 from .jobs import JOBS
 from .models import (
+    AuditEntry,
     Customer,
     CustomerHierarchy,
     EmailNotification,
@@ -62,7 +66,19 @@ class ProspectRejectSerializer(serializers.Serializer):
 # --- customers and hierarchies ----------------------------------------------------------------
 
 
+def _available_credit_field() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        allow_null=True,
+        read_only=True,
+        help_text=_("Credit limit minus balance; null unless the credit limit type is balance."),
+    )
+
+
 class CustomerSerializer(serializers.ModelSerializer):
+    available_credit = _available_credit_field()
+
     class Meta:
         model = Customer
         fields = (
@@ -84,6 +100,9 @@ class CustomerSerializer(serializers.ModelSerializer):
             "language",
             "credit_limit",
             "currency",
+            "credit_limit_type",
+            "balance",
+            "available_credit",
             "blocked",
             "prospect_number",
             "created_at",
@@ -98,11 +117,126 @@ class CustomerFilterSerializer(serializers.Serializer):
 class HierarchyMemberSerializer(serializers.ModelSerializer):
     account_number = serializers.CharField(source="customer.account_number")
     name = serializers.CharField(source="customer.name")
+    first_name = serializers.CharField(source="customer.first_name")
+    last_name = serializers.CharField(source="customer.last_name")
     email = serializers.EmailField(source="customer.email")
+    language = serializers.CharField(source="customer.language")
 
     class Meta:
         model = HierarchyMember
-        fields = ("account_number", "name", "email", "role", "spending_limit", "status")
+        fields = (
+            "account_number",
+            "name",
+            "first_name",
+            "last_name",
+            "email",
+            "language",
+            "role",
+            "spending_limit",
+            "status",
+        )
+
+
+def _name_field() -> serializers.CharField:
+    return serializers.CharField(max_length=80, validators=[validate_single_line])
+
+
+def _spending_limit_field() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        allow_null=True,
+        # Left out: no limit on add; unchanged on a (partial) change, where DRF skips defaults.
+        default=None,
+        help_text=_("Null (or left out) for no limit."),
+    )
+
+
+class HierarchyMemberAddSerializer(serializers.Serializer):
+    first_name = _name_field()
+    last_name = _name_field()
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=HierarchyMember.Role.choices)
+    spending_limit = _spending_limit_field()
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the invitation email."),
+    )
+
+
+class HierarchyMemberChangeSerializer(serializers.Serializer):
+    """Only the fields given are changed; a null spending limit means no limit."""
+
+    first_name = _name_field()
+    last_name = _name_field()
+    role = serializers.ChoiceField(choices=HierarchyMember.Role.choices)
+    spending_limit = _spending_limit_field()
+
+
+class HierarchyMemberRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, default="", validators=[validate_multiline]
+    )
+
+
+class CreditLimitSerializer(serializers.ModelSerializer):
+    available_credit = _available_credit_field()
+
+    class Meta:
+        model = Customer
+        fields = (
+            "account_number",
+            "credit_limit",
+            "currency",
+            "credit_limit_type",
+            "balance",
+            "available_credit",
+        )
+        read_only_fields = fields
+
+
+class CreditLimitChangeSerializer(serializers.ModelSerializer):
+    """Only the fields given are changed."""
+
+    credit_limit = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal(0), required=False
+    )
+
+    class Meta:
+        model = Customer
+        fields = ("credit_limit", "currency", "credit_limit_type")
+        extra_kwargs = {"currency": {"required": False}, "credit_limit_type": {"required": False}}
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = (
+            "created_at",
+            "actor",
+            "model",
+            "object_key",
+            "field",
+            "old_value",
+            "new_value",
+        )
+
+
+class AuditFilterSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        max_length=100,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_(
+            "A business key (account number, hierarchy ID); also brings the rows of the "
+            "memberships it is part of."
+        ),
+    )
 
 
 class CustomerHierarchySerializer(serializers.ModelSerializer):

@@ -1,20 +1,25 @@
 """Commerce HQ actions: each one transaction, with its log rows and on-commit side effects."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.kicks import task_kick_on_commit
+from core.validators import validate_multiline, validate_single_line
 
 from .models import (
+    AuditEntry,
     Customer,
     CustomerHierarchy,
     EmailNotification,
@@ -23,6 +28,7 @@ from .models import (
     NumberSequence,
     Prospect,
 )
+from .selectors import invitation_token_hash
 from .signals import prospects_created
 
 DB = "commerce"
@@ -82,53 +88,55 @@ def email_notifications_queue(*, specs: list[EmailSpec]) -> None:
     )
     from .tasks import email_notifications_send
 
-    transaction.on_commit(email_notifications_send.delay, using=DB)
+    task_kick_on_commit(email_notifications_send, using=DB)
 
 
-def email_notifications_send_due(*, batch_size: int = 20) -> int:
+def email_notifications_send_due() -> int:
     """Send queued emails that are due; returns how many are left waiting for a retry.
 
-    Each row is locked while it is sent, so two workers never send the same email.
+    Each email is locked (SKIP LOCKED), sent and marked sent in a transaction of its own: two
+    workers never send the same email, and a worker killed half way through the queue has
+    committed every email the mail server accepted, so none goes out twice.
     """
     from django.core.mail import EmailMultiAlternatives
 
     while True:
         with transaction.atomic(using=DB):
-            due = list(
+            notification = (
                 EmailNotification.objects.using(DB)
                 .select_for_update(skip_locked=True)
                 .filter(status=EmailNotification.Status.QUEUED, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "id")[:batch_size]
+                .order_by("next_attempt_at", "id")
+                .first()
             )
-            for notification in due:
-                message = EmailMultiAlternatives(
-                    subject=notification.subject,
-                    body=notification.body_text,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[notification.recipient],
-                    headers={"X-Notification-Id": str(notification.notification_id)},
-                )
-                if notification.body_html:
-                    message.attach_alternative(notification.body_html, "text/html")
-                notification.attempts += 1
-                try:
-                    message.send()
-                except Exception as exc:  # any transport failure is retried, never lost
-                    notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                    if notification.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-                        notification.status = EmailNotification.Status.FAILED
-                    else:
-                        backoff = timedelta(seconds=10 * 2 ** (notification.attempts - 1))
-                        notification.next_attempt_at = timezone.now() + backoff
+            if notification is None:
+                break
+            message = EmailMultiAlternatives(
+                subject=notification.subject,
+                body=notification.body_text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[notification.recipient],
+                headers={"X-Notification-Id": str(notification.notification_id)},
+            )
+            if notification.body_html:
+                message.attach_alternative(notification.body_html, "text/html")
+            notification.attempts += 1
+            try:
+                message.send()
+            except Exception as exc:  # any transport failure is retried, never lost
+                notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if notification.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+                    notification.status = EmailNotification.Status.FAILED
                 else:
-                    notification.status = EmailNotification.Status.SENT
-                    notification.sent_at = timezone.now()
-                    notification.last_error = ""
-                notification.save(
-                    update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
-                )
-        if len(due) < batch_size:
-            break
+                    backoff = timedelta(seconds=10 * 2 ** (notification.attempts - 1))
+                    notification.next_attempt_at = timezone.now() + backoff
+            else:
+                notification.status = EmailNotification.Status.SENT
+                notification.sent_at = timezone.now()
+                notification.last_error = ""
+            notification.save(
+                update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+            )
     return (
         EmailNotification.objects.using(DB).filter(status=EmailNotification.Status.QUEUED).count()
     )
@@ -148,7 +156,7 @@ def email_notification_retry(*, notification_id: int) -> EmailNotification:
         notification.save(update_fields=["status", "attempts", "next_attempt_at"])
         from .tasks import email_notifications_send
 
-        transaction.on_commit(email_notifications_send.delay, using=DB)
+        task_kick_on_commit(email_notifications_send, using=DB)
     return notification
 
 
@@ -256,7 +264,7 @@ def invitation_create(*, customer: Customer, hierarchy: CustomerHierarchy) -> st
     """Create a single-use, expiring invitation and return its raw token (stored hashed)."""
     token = secrets.token_urlsafe(32)
     Invitation.objects.using(DB).create(
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        token_hash=invitation_token_hash(token),
         customer=customer,
         hierarchy=hierarchy,
         email=customer.email,
@@ -267,6 +275,71 @@ def invitation_create(*, customer: Customer, hierarchy: CustomerHierarchy) -> st
 
 def invitation_url(token: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/partner/invitation/{token}/"
+
+
+def _invitation_locked(token: str) -> Invitation:
+    """The invitation behind a link, while its member is still in the hierarchy."""
+    invitation = (
+        Invitation.objects.using(DB)
+        .select_for_update()
+        .select_related("customer", "hierarchy")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(_("This link is not valid."), code="invalid_link")
+    member = HierarchyMember.objects.using(DB).filter(
+        hierarchy=invitation.hierarchy_id, customer=invitation.customer_id
+    )
+    if not member.exclude(status=HierarchyMember.Status.REMOVED).exists():
+        raise NotAllowed(
+            _("This invitation was withdrawn: you are no longer a user of %(company)s.")
+            % {"company": invitation.hierarchy.name},
+            code="revoked",
+        )
+    return invitation
+
+
+def invitation_redeem(*, token: str) -> Invitation:
+    """Use an invitation link: once only, and only before it expires (SPEC §11)."""
+    with transaction.atomic(using=DB):
+        invitation = _invitation_locked(token)
+        if invitation.used_at is not None:
+            raise NotAllowed(_("This link has already been used."), code="used")
+        if invitation.expires_at <= timezone.now():
+            raise NotAllowed(_("This link has expired."), code="expired")
+        invitation.used_at = timezone.now()
+        invitation.save(using=DB, update_fields=["used_at"])
+    return invitation
+
+
+def invitation_renew(*, token: str) -> Invitation:
+    """Email a fresh invitation to the person an expired or used link was sent to.
+
+    It goes to the address HQ has for that person, never to one given on the page.
+    """
+    with transaction.atomic(using=DB):
+        invitation = _invitation_locked(token)
+        person, hierarchy = invitation.customer, invitation.hierarchy
+        new_token = invitation_create(customer=person, hierarchy=hierarchy)
+        email_notifications_queue(
+            specs=[
+                EmailSpec(
+                    type=EmailNotification.Type.PARTNER_USER_INVITED,
+                    event_key=f"invitation_renewed:{invitation_token_hash(new_token)}",
+                    recipient=person.email,
+                    language=person.language,
+                    context={
+                        "first_name": person.first_name,
+                        "last_name": person.last_name,
+                        "company_name": hierarchy.name,
+                        "sign_in_url": invitation_url(new_token),
+                        "invitation_days": settings.INVITATION_TTL_DAYS,
+                    },
+                )
+            ]
+        )
+    return Invitation.objects.using(DB).get(token_hash=invitation_token_hash(new_token))
 
 
 def prospect_approve(
@@ -288,6 +361,7 @@ def prospect_approve(
         HierarchyMember.objects.using(DB).create(
             hierarchy=hierarchy, customer=person, role=HierarchyMember.Role.ADMIN
         )
+        _channel_copy_on_commit()
         token = invitation_create(customer=person, hierarchy=hierarchy)
         prospect.approve(by=actor)
         prospect.decided_at = timezone.now()
@@ -323,6 +397,7 @@ def prospect_reject(
     reason = reason.strip()
     if not reason:
         raise ServiceError(_("Give a reason for the rejection."), code="reason_required")
+    validate_multiline(reason)
     with transaction.atomic(using=DB):
         prospect = _prospect_for_decision(prospect_number)
         prospect.reject(by=actor, reason=reason)
@@ -386,4 +461,373 @@ def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Cu
             setattr(customer, field, value)
         customer.full_clean(validate_unique=False)
         customer.save(using=DB)
+    return customer
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+def _audit_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _audit(*, actor: str, record: Model, object_key: str, changes: dict[str, tuple]) -> None:
+    """Write one audit row per changed field (old → new, as text) in the caller's transaction."""
+    AuditEntry.objects.using(DB).bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                model=record._meta.label_lower,
+                object_key=object_key,
+                field=field,
+                old_value=_audit_text(old),
+                new_value=_audit_text(new),
+            )
+            for field, (old, new) in changes.items()
+            if old != new
+        ]
+    )
+
+
+# --- hierarchy members and credit limits ------------------------------------------------------
+
+
+def _channel_copy_on_commit() -> None:
+    """Job 1010 carries a member or credit change to the B2B site soon after the commit."""
+    from .tasks import job_run
+
+    task_kick_on_commit(job_run, "1010", "commit", using=DB)
+
+
+# Money fields have 14 digits, 2 of them after the point.
+_MONEY_CEILING = Decimal(10) ** 12
+_CENT = Decimal("0.01")
+
+
+def _amount(value, *, message: str, code: str) -> Decimal:
+    """A non-negative amount with at most 12 digits before the point and 2 after it."""
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ServiceError(message, code=code) from None
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount >= _MONEY_CEILING
+        or amount != amount.quantize(_CENT)
+    ):
+        raise ServiceError(message, code=code)
+    return amount.quantize(_CENT)
+
+
+def _spending_limit(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return _amount(
+        value,
+        message=_(
+            "The spending limit must be an amount from 0 with at most 12 digits before "
+            "the decimal point and 2 after it, or empty for no limit."
+        ),
+        code="invalid_spending_limit",
+    )
+
+
+def _member_role(value) -> str:
+    if value not in HierarchyMember.Role.values:
+        raise ServiceError(_("The role must be admin or user."), code="invalid_role")
+    return value
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _person_validate(person: Customer, *, fields: tuple[str, ...]) -> None:
+    """The given fields are required single lines; lengths and the email follow the model.
+
+    Only these fields are checked: the rest of a person may come from Sales as it is.
+    """
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        try:
+            if not getattr(person, field):
+                raise ValidationError(_("This field is required."), code="required")
+            validate_single_line(getattr(person, field))
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    unchecked = [f.name for f in Customer._meta.fields if f.name not in fields or f.name in errors]
+    try:
+        person.full_clean(exclude=unchecked, validate_unique=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        message = "; ".join(
+            f"{capfirst(Customer._meta.get_field(field).verbose_name)}: {' '.join(messages)}"
+            for field, messages in errors.items()
+        )
+        raise ServiceError(message, code="invalid", details={"errors": errors})
+
+
+def _hierarchy_locked(hierarchy_id: str) -> CustomerHierarchy:
+    """The hierarchy row lock serializes member changes, so the last-admin rule holds."""
+    try:
+        return (
+            CustomerHierarchy.objects.using(DB)
+            .select_for_update()
+            .select_related("organization")
+            .get(hierarchy_id=hierarchy_id)
+        )
+    except CustomerHierarchy.DoesNotExist:
+        raise NotFound(
+            _("Customer hierarchy %(id)s does not exist.") % {"id": hierarchy_id}
+        ) from None
+
+
+def _member_current(hierarchy: CustomerHierarchy, account_number: str) -> HierarchyMember:
+    member = (
+        hierarchy.members.using(DB)
+        .select_related("customer", "hierarchy")
+        .exclude(status=HierarchyMember.Status.REMOVED)
+        .filter(customer__account_number=account_number)
+        .first()
+    )
+    if member is None:
+        raise NotFound(
+            _("%(account)s is not a user of customer hierarchy %(id)s.")
+            % {"account": account_number, "id": hierarchy.hierarchy_id}
+        )
+    return member
+
+
+def _admin_remains(member: HierarchyMember) -> None:
+    """Refuse taking away the hierarchy's last pending or active admin."""
+    others = (
+        HierarchyMember.objects.using(DB)
+        .filter(hierarchy=member.hierarchy_id, role=HierarchyMember.Role.ADMIN)
+        .exclude(status=HierarchyMember.Status.REMOVED)
+        .exclude(pk=member.pk)
+    )
+    if member.role == HierarchyMember.Role.ADMIN and not others.exists():
+        raise NotAllowed(
+            _("%(name)s is the last admin of %(company)s; make another user an admin first.")
+            % {"name": member.customer.name, "company": member.hierarchy.name},
+            code="last_admin",
+        )
+
+
+_PERSON_FIELDS = ("first_name", "last_name", "email")
+_MEMBER_CHANGE_FIELDS = {"first_name", "last_name", "role", "spending_limit"}
+
+
+def hierarchy_member_add(
+    *,
+    hierarchy_id: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    spending_limit: Decimal | None,
+    language: str,
+    actor: str,
+) -> HierarchyMember:
+    """Add a partner user: person customer, pending membership, invitation and email."""
+    role = _member_role(role)
+    limit = _spending_limit(spending_limit)
+    if language not in [code for code, __ in settings.LANGUAGES]:
+        raise ServiceError(_("Unknown language %(code)s.") % {"code": language}, code="language")
+    first_name, last_name, email = _text(first_name), _text(last_name), _text(email)
+    with transaction.atomic(using=DB):
+        hierarchy = _hierarchy_locked(hierarchy_id)
+        organization = hierarchy.organization
+        person = Customer(
+            party_type=Customer.PartyType.PERSON,
+            name=f"{first_name} {last_name}",
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            language=language,
+            country=organization.country,
+        )
+        _person_validate(person, fields=_PERSON_FIELDS)
+        duplicate = (
+            hierarchy.members.using(DB)
+            .exclude(status=HierarchyMember.Status.REMOVED)
+            .filter(customer__email__iexact=email)
+        )
+        if duplicate.exists():
+            raise NotAllowed(
+                _("%(email)s is already a user of %(company)s.")
+                % {"email": email, "company": hierarchy.name},
+                code="duplicate_email",
+            )
+        (person.account_number,) = number_sequence_take(code="customer")
+        person.save(using=DB)
+        member = HierarchyMember.objects.using(DB).create(
+            hierarchy=hierarchy, customer=person, role=role, spending_limit=limit
+        )
+        _audit(
+            actor=actor,
+            record=person,
+            object_key=person.account_number,
+            changes={field: (None, getattr(person, field)) for field in _PERSON_FIELDS},
+        )
+        _audit(
+            actor=actor,
+            record=member,
+            object_key=member.transition_key,
+            changes={
+                "status": (None, member.status),
+                "role": (None, role),
+                "spending_limit": (None, limit),
+            },
+        )
+        _channel_copy_on_commit()
+        token = invitation_create(customer=person, hierarchy=hierarchy)
+        email_notifications_queue(
+            specs=[
+                EmailSpec(
+                    type=EmailNotification.Type.PARTNER_USER_INVITED,
+                    event_key=f"partner_user_invited:{member.transition_key}",
+                    recipient=email,
+                    language=language,
+                    context={
+                        "first_name": first_name,
+                        "last_name": last_name,
+                        "company_name": organization.name,
+                        "sign_in_url": invitation_url(token),
+                        "invitation_days": settings.INVITATION_TTL_DAYS,
+                    },
+                )
+            ]
+        )
+    return member
+
+
+def hierarchy_member_change(
+    *, hierarchy_id: str, account_number: str, actor: str, values: dict
+) -> HierarchyMember:
+    """Change a member's names, role or spending limit (None = no limit)."""
+    unknown = set(values) - _MEMBER_CHANGE_FIELDS
+    if unknown:
+        raise ServiceError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+        )
+    with transaction.atomic(using=DB):
+        hierarchy = _hierarchy_locked(hierarchy_id)
+        member = _member_current(hierarchy, account_number)
+        person = member.customer
+        person_before = {field: getattr(person, field) for field in ("first_name", "last_name")}
+        member_before = {"role": member.role, "spending_limit": member.spending_limit}
+        if "role" in values:
+            role = _member_role(values["role"])
+            if role != HierarchyMember.Role.ADMIN:
+                _admin_remains(member)
+            member.role = role
+        if "spending_limit" in values:
+            member.spending_limit = _spending_limit(values["spending_limit"])
+        names = {
+            field: _text(values[field]) for field in ("first_name", "last_name") if field in values
+        }
+        if names:
+            for field, value in names.items():
+                setattr(person, field, value)
+            person.name = f"{person.first_name} {person.last_name}"
+            _person_validate(person, fields=tuple(names))
+            person.save(using=DB, update_fields=[*names, "name", "updated_at"])
+        member.save(using=DB, update_fields=["role", "spending_limit"])
+        _audit(
+            actor=actor,
+            record=person,
+            object_key=person.account_number,
+            changes={field: (old, getattr(person, field)) for field, old in person_before.items()},
+        )
+        _audit(
+            actor=actor,
+            record=member,
+            object_key=member.transition_key,
+            changes={field: (old, getattr(member, field)) for field, old in member_before.items()},
+        )
+        _channel_copy_on_commit()
+    return member
+
+
+def hierarchy_member_remove(
+    *, hierarchy_id: str, account_number: str, actor: str, reason: str = ""
+) -> HierarchyMember:
+    """Take a user out of the hierarchy (and, through the channel copy, out of the site)."""
+    with transaction.atomic(using=DB):
+        hierarchy = _hierarchy_locked(hierarchy_id)
+        member = _member_current(hierarchy, account_number)
+        _admin_remains(member)
+        before = member.status
+        member.remove(by=actor, reason=reason)
+        member.save(using=DB, update_fields=["status"])
+        _audit(
+            actor=actor,
+            record=member,
+            object_key=member.transition_key,
+            changes={"status": (before, member.status)},
+        )
+        _channel_copy_on_commit()
+    return member
+
+
+def customer_credit_limit_set(
+    *, account_number: str, credit_limit: Decimal, currency: str, credit_limit_type: str, actor: str
+) -> Customer:
+    """Set an organization's credit limit, currency and credit limit type."""
+    amount = _amount(
+        credit_limit,
+        message=_(
+            "The credit limit must be an amount from 0 with at most 12 digits before "
+            "the decimal point and 2 after it."
+        ),
+        code="invalid_credit_limit",
+    )
+    if credit_limit_type not in Customer.CreditLimitType.values:
+        raise ServiceError(
+            _("The credit limit type must be none or balance."), code="invalid_credit_limit_type"
+        )
+    with transaction.atomic(using=DB):
+        try:
+            customer = (
+                Customer.objects.using(DB).select_for_update().get(account_number=account_number)
+            )
+        except Customer.DoesNotExist:
+            raise NotFound(
+                _("Customer %(number)s does not exist.") % {"number": account_number}
+            ) from None
+        if customer.party_type != Customer.PartyType.ORGANIZATION:
+            raise NotAllowed(
+                _("Customer %(number)s is a person; credit limits are kept on organizations.")
+                % {"number": account_number},
+                code="not_organization",
+            )
+        before = {
+            "credit_limit": customer.credit_limit,
+            "currency": customer.currency,
+            "credit_limit_type": customer.credit_limit_type,
+        }
+        customer.credit_limit = amount
+        customer.currency = str(currency).strip().upper()
+        customer.credit_limit_type = credit_limit_type
+        # Only the fields set here are checked: other data may come from Sales as it is.
+        others = [f.name for f in Customer._meta.fields if f.name not in before]
+        try:
+            customer.full_clean(exclude=others, validate_unique=False)
+        except ValidationError as exc:
+            raise ServiceError(
+                " ".join(exc.messages), code="invalid", details={"errors": exc.message_dict}
+            ) from None
+        customer.save(using=DB, update_fields=[*before, "updated_at"])
+        _audit(
+            actor=actor,
+            record=customer,
+            object_key=account_number,
+            changes={field: (old, getattr(customer, field)) for field, old in before.items()},
+        )
+        _channel_copy_on_commit()
     return customer

@@ -5,6 +5,8 @@ from commerce.admin import hq_site
 from config.health import health
 from sales.admin import sales_site
 
+handler404 = "core.api.not_found"
+
 urlpatterns = [
     path("health/", health, name="health"),
     path("hq/", hq_site.urls),
@@ -14,5 +16,6 @@ urlpatterns = [
     path("api/commerce/", include("commerce.api_urls")),
     path("sales/", sales_site.urls),
     path("api/sales/", include("sales.api_urls")),
+    path("api/dualwrite/", include("dualwrite.api_urls")),
     path("", include("commerce.channel.urls")),
 ]

@@ -1,7 +1,11 @@
 """API plumbing shared by every system: error format and group permissions."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import permissions, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,7 +26,63 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    # DRF's own refusals (not found, not allowed, throttled…) get the services' {detail, code}.
+    if (
+        response is not None
+        and isinstance(response.data, dict)
+        and set(response.data) == {"detail"}
+    ):
+        detail = response.data["detail"]
+        if isinstance(detail, ErrorDetail):
+            response.data = {"detail": detail, "code": detail.code}
+    return response
+
+
+def not_found(request, exception):
+    """The 404 of a URL no route matches: JSON under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return page_not_found(request, exception)
+
+
+_REFUSAL_SCHEMA = {
+    "type": "object",
+    "description": "A refused request; nothing was changed (see exception_handler).",
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+    "required": ["detail", "code"],
+}
+
+
+def _refusal(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document_refusals(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the refusals it can give.
+
+    A path parameter can name nothing (404), parameters and bodies can be invalid (400) or
+    unreadable (415), and an endpoint that needs a signed-in user refuses others (403). Views
+    document more where they say more; what they leave out is added here, in the body that
+    exception_handler writes.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Refusal"] = _REFUSAL_SCHEMA
+    refusal = {"$ref": "#/components/schemas/Refusal"}
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            locations = {parameter["in"] for parameter in operation.get("parameters", [])}
+            refusals = {}
+            if "path" in locations:
+                refusals["404"] = _refusal("Not found.", refusal)
+            if "query" in locations or "requestBody" in operation:
+                refusals["400"] = _refusal("Field errors.", {"type": "object"})
+            if "requestBody" in operation:
+                refusals["415"] = _refusal("A body the API cannot read.", refusal)
+            if {} not in operation.get("security", [{}]):
+                refusals["403"] = _refusal("Not signed in, or not allowed.", refusal)
+            for code, response in refusals.items():
+                operation["responses"].setdefault(code, response)
+    return result
 
 
 class _InGroups(permissions.BasePermission):

@@ -29,8 +29,12 @@ def pytest_sessionstart(session) -> None:
     db = settings.DATABASES["default"]
     try:
         psycopg.connect(
-            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres",
-            password=db.get("PASSWORD") or None, connect_timeout=5,
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            dbname="postgres",
+            password=db.get("PASSWORD") or None,
+            connect_timeout=5,
         ).close()
     except psycopg.Error as exc:
         problems.append(f"PostgreSQL unreachable: {exc}")
@@ -46,8 +50,11 @@ def pytest_collection_modifyitems(config, items) -> None:
     """Tests that need PostgreSQL row locks or the real worker run only in the PostgreSQL pass."""
     if _on_postgres():
         return
-    needs_postgres = [item for item in items if item.get_closest_marker("integration")
-                      or item.get_closest_marker("postgres")]
+    needs_postgres = [
+        item
+        for item in items
+        if item.get_closest_marker("integration") or item.get_closest_marker("postgres")
+    ]
     if needs_postgres:
         config.hook.pytest_deselected(items=needs_postgres)
         items[:] = [item for item in items if item not in needs_postgres]
@@ -56,8 +63,12 @@ def pytest_collection_modifyitems(config, items) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_services(request, settings, tmp_path):
     """Eager Celery, a private cache and a private mail folder for each unit test."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"test-{os.getpid()}-{id(request)}"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{os.getpid()}-{id(request)}",
+        }
+    }
     settings.SALES_INTEGRATION_ENABLED = False
     if request.node.get_closest_marker("integration"):
         yield

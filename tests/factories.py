@@ -120,6 +120,38 @@ class EmailNotificationFactory(factory.django.DjangoModelFactory):
     body_html = "<p>Dzień dobry, <strong>Zofia Żółkiewska</strong>!</p>"
 
 
+class CustomerHierarchyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "commerce.CustomerHierarchy"
+        database = "commerce"
+
+    hierarchy_id = factory.Sequence(lambda n: f"H-9{n:05d}")
+    organization = factory.SubFactory(CustomerFactory)
+    name = factory.LazyAttribute(lambda h: h.organization.name)
+
+
+class PersonCustomerFactory(CustomerFactory):
+    party_type = Customer.PartyType.PERSON
+    first_name = "Jiří"
+    last_name = factory.Sequence(lambda n: f"Dvořák {n}")
+    name = factory.LazyAttribute(lambda c: f"{c.first_name} {c.last_name}")
+    email = factory.Sequence(lambda n: f"jiri{n}@kun.cz")
+    language = "cs"
+
+
+class HierarchyMemberFactory(factory.django.DjangoModelFactory):
+    """An active admin unless told otherwise."""
+
+    class Meta:
+        model = "commerce.HierarchyMember"
+        database = "commerce"
+
+    hierarchy = factory.SubFactory(CustomerHierarchyFactory)
+    customer = factory.SubFactory(PersonCustomerFactory)
+    role = "admin"
+    status = "active"
+
+
 # --- Sales (CRM) ------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Public API of the B2B site (SPEC §10): send an onboarding request, follow its status."""
+"""API of the B2B site (SPEC §10): onboarding requests for anyone, organization users for admins."""
 
 import uuid
 
@@ -14,19 +14,30 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import Throttled
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from commerce.serializers import ServiceErrorSerializer
 from core.errors import NotFound
 
-from .selectors import onboarding_request_public_status
+from .access import request_partner
+from .models import PartnerUserRequest
+from .selectors import onboarding_request_public_status, organization_users
 from .serializers import (
     OnboardingRequestCreatedSerializer,
     OnboardingRequestSerializer,
     OnboardingRequestStatusSerializer,
+    OrganizationUserAddSerializer,
+    OrganizationUserChangeSerializer,
+    OrganizationUserSerializer,
+    PartnerUserRequestAcceptedSerializer,
 )
-from .services import onboarding_request_create
+from .services import (
+    onboarding_request_create,
+    partner_user_request_add,
+    partner_user_request_change,
+    partner_user_request_remove,
+)
 
 SIGN_UP_RATE_LIMIT_GROUP = "channel.onboarding_request_api"
 
@@ -115,3 +126,111 @@ class OnboardingRequestViewSet(viewsets.ViewSet):
         if public_status is None:
             raise NotFound(_("No onboarding request has this reference."), code="not_found")
         return Response({"request_id": reference, "status": public_status})
+
+
+# --- organization users (SPEC §8, §11: partner admins, their own organization only) -----------
+
+
+class IsPartnerAdmin(BasePermission):
+    """A signed-in admin of an organization, as the channel copy says now."""
+
+    message = _("Only an admin of your organization can manage its users.")
+
+    def has_permission(self, request, view) -> bool:
+        member = request_partner(request)
+        return member is not None and member.is_admin
+
+
+_account_number = OpenApiParameter("account_number", OpenApiTypes.STR, OpenApiParameter.PATH)
+
+
+class OrganizationUserViewSet(viewsets.ViewSet):
+    """The users of the caller's organization; changes reach HQ through the jobs (SPEC §6).
+
+    An add or an edit answers 202 and shows as pending until HQ has applied it; a removal
+    takes effect on the site at once.
+    """
+
+    permission_classes = [IsAuthenticated, IsPartnerAdmin]
+    lookup_field = "account_number"
+    lookup_value_regex = "[^/]+"
+
+    def _hierarchy_id(self) -> str:
+        member = request_partner(self.request)
+        assert member is not None  # IsPartnerAdmin let the request in
+        return member.hierarchy_id
+
+    @staticmethod
+    def _accepted(request: PartnerUserRequest, status_: str) -> Response:
+        body = {"request_id": request.request_id, "action": request.action, "status": status_}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: OrganizationUserSerializer(many=True)})
+    def list(self, request):
+        users = organization_users(hierarchy_id=self._hierarchy_id())
+        return Response(OrganizationUserSerializer(users, many=True).data)
+
+    @extend_schema(
+        parameters=[_account_number],
+        responses={200: OrganizationUserSerializer, 404: ServiceErrorSerializer},
+    )
+    def retrieve(self, request, account_number: str):
+        user = next(
+            (
+                user
+                for user in organization_users(hierarchy_id=self._hierarchy_id())
+                if user.account_number == account_number
+            ),
+            None,
+        )
+        if user is None:
+            raise NotFound(_("Your organization has no such user."), code="not_found")
+        return Response(OrganizationUserSerializer(user).data)
+
+    @extend_schema(
+        request=OrganizationUserAddSerializer,
+        responses={
+            202: PartnerUserRequestAcceptedSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors."),
+        },
+    )
+    def create(self, request):
+        serializer = OrganizationUserAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = {
+            "language": getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+            "spending_limit": None,
+            **serializer.validated_data,
+        }
+        added = partner_user_request_add(user=request.user, values=values)
+        return self._accepted(added, "pending")
+
+    @extend_schema(
+        parameters=[_account_number],
+        request=OrganizationUserChangeSerializer,
+        responses={
+            202: PartnerUserRequestAcceptedSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors."),
+            404: ServiceErrorSerializer,
+            409: OpenApiResponse(ServiceErrorSerializer, description="The last admin."),
+        },
+    )
+    def partial_update(self, request, account_number: str):
+        serializer = OrganizationUserChangeSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changed = partner_user_request_change(
+            user=request.user, account_number=account_number, values=serializer.validated_data
+        )
+        return self._accepted(changed, "pending")
+
+    @extend_schema(
+        parameters=[_account_number],
+        responses={
+            202: PartnerUserRequestAcceptedSerializer,
+            404: ServiceErrorSerializer,
+            409: OpenApiResponse(ServiceErrorSerializer, description="The last admin."),
+        },
+    )
+    def destroy(self, request, account_number: str):
+        removed = partner_user_request_remove(user=request.user, account_number=account_number)
+        return self._accepted(removed, "removed")

@@ -3,13 +3,22 @@
 from typing import cast
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    UsernameField,
+)
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.validators import normalize_phone
 
-from .models import OnboardingRequest
+from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUserRequest
+from .selectors import partner_membership
 
 HONEYPOT_FIELD = "fax"
 
@@ -107,3 +116,90 @@ class RequestStatusForm(forms.Form):
         error_messages={"invalid": _("Enter the reference exactly as we gave it to you.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+# --- partner portal ---------------------------------------------------------------------------
+
+
+class PartnerSignInForm(AuthenticationForm):
+    """Signs in partner users only, and only while the channel copy says they are active."""
+
+    username = UsernameField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter the email address and password of your B2B account. The password "
+            "is case-sensitive."
+        ),
+        "no_access": _(
+            "This account has no access to the B2B site. If your organization's admin removed "
+            "you, ask them to add you again."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        member = partner_membership(user_id=user.pk)
+        if member is None or not member.has_access:
+            raise ValidationError(self.error_messages["no_access"], code="no_access")
+
+
+class PartnerPasswordResetForm(PasswordResetForm):
+    """Resets the password of partner users with access; staff reset theirs elsewhere."""
+
+    def get_users(self, email):
+        return (
+            user
+            for user in super().get_users(email)
+            if (member := partner_membership(user_id=user.pk)) is not None and member.has_access
+        )
+
+
+class OrganizationUserForm(forms.ModelForm):
+    """Add or edit an organization user; the rules live on PartnerUserRequest (model clean)."""
+
+    class Meta:
+        model = PartnerUserRequest
+        fields: tuple[str, ...] = (
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "spending_limit",
+            "language",
+        )
+        help_texts = {
+            "spending_limit": _("The most this user may order for; leave it empty for no limit."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name != "spending_limit"
+        if "language" in self.fields:
+            self.fields["language"] = forms.ChoiceField(
+                label=_("Language"),
+                choices=settings.LANGUAGES,
+                initial=get_language(),
+                help_text=_("The language of the invitation email."),
+            )
+        if "role" in self.fields:
+            role = cast(forms.ChoiceField, self.fields["role"])
+            role.choices = ChannelHierarchyMember.Role.choices
+            role.help_text = _("Admins can manage the organization's users.")
+        self.fields["spending_limit"].widget.attrs.update(min="0", step="0.01")
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class OrganizationUserChangeForm(OrganizationUserForm):
+    class Meta(OrganizationUserForm.Meta):
+        fields = ("first_name", "last_name", "role", "spending_limit")

@@ -1,11 +1,15 @@
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.models import PartyFields
 from core.models import TransitionLog as TransitionLogBase
+from core.validators import validate_single_line
 
 
 class TransitionLog(TransitionLogBase):
@@ -44,3 +48,264 @@ class OnboardingRequest(FSMModelMixin, PartyFields):
     @transition(field=status, source=Status.RECEIVED, target=Status.UPLOADED)
     def mark_uploaded(self, *, by: str, reason: str = "") -> None:
         """Recorded by job P-0001 once the request is staged in HQ."""
+
+
+# --- copied from HQ by job 1010 (SPEC §6) -----------------------------------------------------
+# The site decides who may sign in and what they may do from these copies alone, so it keeps
+# working while HQ is down. Only job 1010 writes them, except `access_revoked_at` (below).
+
+
+class ChannelCustomer(models.Model):
+    class PartyType(models.TextChoices):
+        ORGANIZATION = "organization", _("Organization")
+        PERSON = "person", _("Person")
+
+    class CreditLimitType(models.TextChoices):
+        NONE = "none", _("No credit limit")
+        BALANCE = "balance", _("Balance")
+
+    account_number = models.CharField(_("account number"), max_length=20, unique=True)
+    party_type = models.CharField(_("party type"), max_length=16, choices=PartyType.choices)
+    name = models.CharField(_("name"), max_length=200)
+    first_name = models.CharField(_("first name"), max_length=80, blank=True)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    credit_limit = models.DecimalField(
+        _("credit limit"), max_digits=14, decimal_places=2, default=0
+    )
+    credit_limit_type = models.CharField(
+        _("credit limit type"),
+        max_length=16,
+        choices=CreditLimitType.choices,
+        default=CreditLimitType.NONE,
+    )
+    balance = models.DecimalField(_("balance"), max_digits=14, decimal_places=2, default=0)
+    # Computed by HQ, copied as is: the site never recomputes HQ's credit rules.
+    available_credit = models.DecimalField(
+        _("available credit"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    blocked = models.BooleanField(_("blocked"), default=False)
+    copied_at = models.DateTimeField(_("copied at"), auto_now=True)
+
+    class Meta:
+        ordering = ["account_number"]
+
+    def __str__(self) -> str:
+        return f"{self.account_number} {self.name}"
+
+
+class ChannelHierarchy(models.Model):
+    hierarchy_id = models.CharField(_("hierarchy ID"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    organization = models.ForeignKey(
+        ChannelCustomer,
+        to_field="account_number",
+        on_delete=models.PROTECT,
+        related_name="hierarchies",
+        verbose_name=_("organization"),
+    )
+    copied_at = models.DateTimeField(_("copied at"), auto_now=True)
+
+    class Meta:
+        ordering = ["hierarchy_id"]
+        verbose_name_plural = _("channel hierarchies")
+
+    def __str__(self) -> str:
+        return f"{self.hierarchy_id} {self.name}"
+
+
+class ChannelHierarchyMember(models.Model):
+    """A partner user as HQ last reported it; its status mirrors HQ's (SPEC §4)."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        USER = "user", _("User")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        REMOVED = "removed", _("Removed")
+
+    CURRENT_STATUSES = (Status.PENDING, Status.ACTIVE)
+
+    hierarchy = models.ForeignKey(
+        ChannelHierarchy,
+        to_field="hierarchy_id",
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    customer = models.ForeignKey(
+        ChannelCustomer,
+        to_field="account_number",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.USER)
+    spending_limit = models.DecimalField(
+        _("spending limit"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    # Set by the site when an admin removes the user, so access ends at once, before HQ
+    # hears of it; job 1010 never clears it.
+    access_revoked_at = models.DateTimeField(_("access revoked at"), null=True, blank=True)
+    copied_at = models.DateTimeField(_("copied at"), auto_now=True)
+
+    class Meta:
+        ordering = ["hierarchy", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hierarchy", "customer"], name="channel_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hierarchy_id}/{self.customer_id} ({self.role}, {self.status})"
+
+    @property
+    def has_access(self) -> bool:
+        return self.status == self.Status.ACTIVE and self.access_revoked_at is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class PartnerUser(models.Model):
+    """Ties a Django user (in `default`) to its person customer and hierarchy by business keys."""
+
+    user_id = models.PositiveBigIntegerField(unique=True)
+    account_number = models.CharField(_("account number"), max_length=20)
+    hierarchy_id = models.CharField(_("hierarchy ID"), max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["hierarchy_id", "account_number"], name="channel_partner_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} → {self.hierarchy_id}/{self.account_number}"
+
+
+class PartnerUserRequest(FSMModelMixin, models.Model):
+    """An admin's add, change or removal of a partner user, carried to HQ by the jobs (SPEC §6).
+
+    Values are complete (not a diff), so HQ applies the state the admin saw and submitted.
+    """
+
+    class Action(models.TextChoices):
+        ADD = "add", _("Add")
+        CHANGE = "change", _("Change")
+        REMOVE = "remove", _("Remove")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        UPLOADED = "uploaded", _("Uploaded to HQ")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.UPLOADED)
+    REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+        Action.ADD: ("first_name", "last_name", "email", "role", "language"),
+        Action.CHANGE: ("first_name", "last_name", "role"),
+    }
+
+    transition_log_model = "channel.TransitionLog"
+
+    request_id = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    hierarchy_id = models.CharField(_("hierarchy ID"), max_length=20)
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    account_number = models.CharField(_("account number"), max_length=20, blank=True)
+    first_name = models.CharField(
+        _("first name"), max_length=80, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=80, blank=True, validators=[validate_single_line]
+    )
+    # The email becomes the user's sign-in name, which Django limits to 150 characters.
+    email = models.EmailField(_("email"), max_length=150, blank=True)
+    role = models.CharField(
+        _("role"), max_length=8, choices=ChannelHierarchyMember.Role.choices, blank=True
+    )
+    spending_limit = models.DecimalField(
+        _("spending limit"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                0, message=_("Enter a spending limit of 0 or more, or leave it empty.")
+            )
+        ],
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    status = FSMField(_("status"), choices=Status.choices, default=Status.RECEIVED, protected=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "id"], name="channel_partner_request_status"),
+            models.Index(
+                fields=["hierarchy_id", "account_number"], name="channel_partner_request_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.account_number or self.email} ({self.status})"
+
+    @property
+    def transition_key(self) -> str:
+        return str(self.request_id)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def clean(self) -> None:
+        errors = {
+            name: _("This field is required.")
+            for name in self.REQUIRED_FIELDS.get(self.action, ())
+            if not str(getattr(self, name)).strip()
+        }
+        if self.language and self.language not in dict(settings.LANGUAGES):
+            errors["language"] = _("Choose one of the site's languages.")
+        if errors:
+            raise ValidationError(errors)
+
+    def payload(self) -> dict:
+        """What P-0001 stages in HQ for the sync job."""
+        return {
+            "action": self.action,
+            "hierarchy_id": self.hierarchy_id,
+            "account_number": self.account_number,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "email": self.email,
+            "role": self.role,
+            "spending_limit": None if self.spending_limit is None else str(self.spending_limit),
+            "language": self.language,
+            "requested_by": self.requested_by,
+        }
+
+    @transition(field=status, source=Status.RECEIVED, target=Status.UPLOADED)
+    def mark_uploaded(self, *, by: str, reason: str = "") -> None:
+        """Recorded by job P-0001 once the request is staged in HQ."""
+
+    @transition(field=status, source=[Status.UPLOADED, Status.FAILED], target=Status.APPLIED)
+    def mark_applied(self, *, by: str, reason: str = "") -> None:
+        """Recorded by job 1010 once HQ has applied it and the copies show the result."""
+        self.error = ""
+
+    @transition(field=status, source=Status.UPLOADED, target=Status.FAILED)
+    def mark_failed(self, *, by: str, reason: str) -> None:
+        """HQ refused it; HQ staff may retry it there, after which it can still be applied."""
+        self.error = reason

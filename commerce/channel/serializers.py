@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from core.validators import normalize_phone
 
-from .models import OnboardingRequest
+from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUserRequest
 from .selectors import PUBLIC_STATUSES
 
 
@@ -62,3 +62,66 @@ class OnboardingRequestCreatedSerializer(serializers.Serializer):
 class OnboardingRequestStatusSerializer(serializers.Serializer):
     request_id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=list(PUBLIC_STATUSES.items()))
+
+
+# --- organization users (partner admins) ------------------------------------------------------
+
+
+class OrganizationUserSerializer(serializers.Serializer):
+    account_number = serializers.CharField(
+        allow_null=True, help_text=_("Empty while HQ has not yet set up an added user.")
+    )
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=ChannelHierarchyMember.Role.choices)
+    spending_limit = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=[ChannelHierarchyMember.Status.PENDING, ChannelHierarchyMember.Status.ACTIVE]
+    )
+    change_pending = serializers.BooleanField(
+        help_text=_("An edit is on its way to HQ and not yet applied.")
+    )
+
+
+class OrganizationUserAddSerializer(serializers.ModelSerializer):
+    """Input of an added user; the model's rules apply as on the page."""
+
+    role = serializers.ChoiceField(choices=ChannelHierarchyMember.Role.choices)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Language of the invitation email; defaults to the request's language."),
+    )
+
+    class Meta:
+        model = PartnerUserRequest
+        fields = ("first_name", "last_name", "email", "role", "spending_limit", "language")
+        extra_kwargs = {
+            "first_name": {"required": True, "allow_blank": False},
+            "last_name": {"required": True, "allow_blank": False},
+            "email": {"required": True, "allow_blank": False},
+        }
+
+
+class OrganizationUserChangeSerializer(serializers.ModelSerializer):
+    """Input of an edit; fields left out keep their value."""
+
+    role = serializers.ChoiceField(choices=ChannelHierarchyMember.Role.choices, required=False)
+
+    class Meta:
+        model = PartnerUserRequest
+        fields = ("first_name", "last_name", "role", "spending_limit")
+        extra_kwargs = {
+            "first_name": {"allow_blank": False},
+            "last_name": {"allow_blank": False},
+        }
+
+
+class PartnerUserRequestAcceptedSerializer(serializers.Serializer):
+    request_id = serializers.UUIDField()
+    action = serializers.ChoiceField(choices=PartnerUserRequest.Action.choices)
+    status = serializers.ChoiceField(
+        choices=["pending", "removed"],
+        help_text=_("Removal takes effect at once; an add or an edit once HQ has applied it."),
+    )

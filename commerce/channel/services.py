@@ -2,15 +2,43 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commerce.jobs import job_kick_on_commit
-from commerce.selectors import onboarding_open_for_email
+from commerce.selectors import InvitationLink, invitation_lookup, onboarding_open_for_email
+from commerce.services import invitation_redeem
+from core.access import actor_name
+from core.errors import NotAllowed, NotFound
 
-from .models import OnboardingRequest
+from .models import (
+    ChannelHierarchy,
+    ChannelHierarchyMember,
+    OnboardingRequest,
+    PartnerUser,
+    PartnerUserRequest,
+)
+from .selectors import (
+    organization_admins_remaining,
+    organization_member,
+    partner_email_in_use,
+    partner_membership,
+)
 
 DB = "channel"
+USERS_DB = "default"
+PARTNER_USER_ADD_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "spending_limit",
+    "language",
+)
+PARTNER_USER_CHANGE_FIELDS = ("first_name", "last_name", "role", "spending_limit")
 
 
 @dataclass(frozen=True)
@@ -33,11 +61,188 @@ def onboarding_request_create(*, values: dict, language: str) -> OnboardingReque
 
     `values` holds the party fields of SPEC §5, already cleaned by the sign-up form.
     """
-    if _open_request_exists(values["email"]):
-        return OnboardingRequestResult(request=None, created=False)
     request = OnboardingRequest(**values, language=language, terms_accepted_at=timezone.now())
+    # Validated before the email is looked up: a value no database can hold never reaches one.
     request.full_clean(exclude=["request_id", "status"])
+    if _open_request_exists(request.email):
+        return OnboardingRequestResult(request=None, created=False)
     with transaction.atomic(using=DB):
         request.save(using=DB)
         job_kick_on_commit(code="P-0001", using=DB)
     return OnboardingRequestResult(request=request, created=True)
+
+
+# --- partner users ----------------------------------------------------------------------------
+
+
+def _partner_login_save(link: InvitationLink, password: str):
+    """Create or update the Django user of an invited person (username: email, lower-cased).
+
+    A staff account with that name is never taken over: staff and partners stay apart.
+    """
+    User = get_user_model()
+    username = link.email.strip().lower()
+    if len(username) > (User._meta.get_field("username").max_length or 0):
+        raise NotAllowed(
+            _("This email address is too long to sign in with. Please contact us."),
+            code="email_too_long",
+        )
+    users = User.objects.using(USERS_DB).select_for_update()
+    user = users.filter(username__iexact=username).first()
+    if user is None:
+        user = User(username=username)
+    elif user.is_staff or user.is_superuser or user.groups.exists():
+        raise NotAllowed(
+            _(
+                "This email address belongs to a staff account, which cannot be used on the "
+                "B2B site. Please contact us."
+            ),
+            code="staff_account",
+        )
+    user.email = link.email
+    user.first_name = link.first_name[: User._meta.get_field("first_name").max_length]
+    user.last_name = link.last_name[: User._meta.get_field("last_name").max_length]
+    user.is_active = True
+    user.is_staff = False
+    user.set_password(password)
+    user.save(using=USERS_DB)
+    PartnerUser.objects.using(DB).update_or_create(
+        user_id=user.pk,
+        defaults={"account_number": link.account_number, "hierarchy_id": link.hierarchy_id},
+    )
+    return user
+
+
+def partner_invitation_accept(*, token: str, password: str):
+    """Set the password of an invited partner user and use up the link (single use).
+
+    The user is written first and the link used last, inside both transactions: a link that
+    turns out used or expired leaves no user changed behind.
+    """
+    link = invitation_lookup(token=token)
+    if link is None:
+        raise NotFound(_("This link is not valid."), code="invalid_link")
+    with transaction.atomic(using=USERS_DB), transaction.atomic(using=DB):
+        user = _partner_login_save(link, password)
+        invitation_redeem(token=token)
+    return user
+
+
+def _requesting_admin(user) -> ChannelHierarchyMember:
+    member = partner_membership(user_id=user.pk) if user.is_authenticated else None
+    if member is None or not member.has_access or not member.is_admin:
+        raise NotAllowed(
+            _("Only an admin of your organization can manage its users."), code="not_admin"
+        )
+    return member
+
+
+def _hierarchy_locked(hierarchy_id: str) -> None:
+    """Serializes admins of one organization, so two cannot remove the last two admins."""
+    ChannelHierarchy.objects.using(DB).select_for_update().get(hierarchy_id=hierarchy_id)
+
+
+def _member_of(admin: ChannelHierarchyMember, account_number: str) -> ChannelHierarchyMember:
+    member = organization_member(hierarchy_id=admin.hierarchy_id, account_number=account_number)
+    if member is None:
+        raise NotFound(_("Your organization has no such user."), code="not_found")
+    return member
+
+
+def _admin_remains(admin: ChannelHierarchyMember, member: ChannelHierarchyMember) -> None:
+    if member.is_admin and not organization_admins_remaining(
+        hierarchy_id=admin.hierarchy_id, without=member.customer_id
+    ):
+        raise NotAllowed(
+            _("%(name)s is the last admin of your organization. Make another user an admin first.")
+            % {"name": member.customer.name},
+            code="last_admin",
+        )
+
+
+def _request_save(request: PartnerUserRequest) -> PartnerUserRequest:
+    request.full_clean(exclude=["request_id", "status"])
+    request.save(using=DB)
+    job_kick_on_commit(code="P-0001", using=DB)
+    return request
+
+
+def partner_user_request_add(*, user, values: dict) -> PartnerUserRequest:
+    """An admin adds a user to their organization; HQ sets it up through the jobs (SPEC §6).
+
+    `values`: first_name, last_name, email, role, spending_limit (None: no limit), language.
+    """
+    admin = _requesting_admin(user)
+    request = PartnerUserRequest(
+        hierarchy_id=admin.hierarchy_id,
+        action=PartnerUserRequest.Action.ADD,
+        requested_by=actor_name(user),
+        **{name: values[name] for name in PARTNER_USER_ADD_FIELDS},
+    )
+    with transaction.atomic(using=DB):
+        _hierarchy_locked(admin.hierarchy_id)
+        if partner_email_in_use(email=request.email):
+            raise ValidationError(
+                {"email": _("A user with this email address already exists on the B2B site.")},
+                code="duplicate_email",
+            )
+        return _request_save(request)
+
+
+def partner_user_request_change(*, user, account_number: str, values: dict) -> PartnerUserRequest:
+    """An admin changes a user's names, role or spending limit; missing values stay as they are.
+
+    The request carries the complete result, so HQ applies exactly what the admin saw.
+    """
+    admin = _requesting_admin(user)
+    with transaction.atomic(using=DB):
+        _hierarchy_locked(admin.hierarchy_id)
+        member = _member_of(admin, account_number)
+        current = {
+            "first_name": member.customer.first_name,
+            "last_name": member.customer.last_name,
+            "role": member.role,
+            "spending_limit": member.spending_limit,
+        }
+        wanted = {**current, **{n: values[n] for n in PARTNER_USER_CHANGE_FIELDS if n in values}}
+        if wanted["role"] != ChannelHierarchyMember.Role.ADMIN:
+            _admin_remains(admin, member)
+        return _request_save(
+            PartnerUserRequest(
+                hierarchy_id=admin.hierarchy_id,
+                action=PartnerUserRequest.Action.CHANGE,
+                account_number=account_number,
+                email=member.customer.email,
+                requested_by=actor_name(user),
+                **wanted,
+            )
+        )
+
+
+def partner_user_request_remove(*, user, account_number: str) -> PartnerUserRequest:
+    """An admin removes a user: site access ends now; HQ removes the member through the jobs."""
+    admin = _requesting_admin(user)
+    with transaction.atomic(using=DB), transaction.atomic(using=USERS_DB):
+        _hierarchy_locked(admin.hierarchy_id)
+        member = _member_of(admin, account_number)
+        _admin_remains(admin, member)
+        member.access_revoked_at = timezone.now()
+        member.save(using=DB, update_fields=["access_revoked_at"])
+        # Sessions and API tokens of an inactive user stop working on their next request.
+        logins = PartnerUser.objects.using(DB).filter(
+            hierarchy_id=admin.hierarchy_id, account_number=account_number
+        )
+        get_user_model().objects.using(USERS_DB).filter(
+            pk__in=list(logins.values_list("user_id", flat=True))
+        ).update(is_active=False)
+        return _request_save(
+            PartnerUserRequest(
+                hierarchy_id=admin.hierarchy_id,
+                action=PartnerUserRequest.Action.REMOVE,
+                account_number=account_number,
+                email=member.customer.email,
+                first_name=member.customer.first_name,
+                last_name=member.customer.last_name,
+                requested_by=actor_name(user),
+            )
+        )

@@ -15,8 +15,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.document_refusals",
+    ],
     # A choice set used by more than one component needs a name of its own.
     "ENUM_NAME_OVERRIDES": {
         "EmailNotificationStatusEnum": "commerce.models.EmailNotification.Status",
+        "MapStateEnum": "dualwrite.models.MapState.State",
+        "DeliveryErrorStateEnum": "dualwrite.models.DeliveryError.State",
+        "MapCodeEnum": "dualwrite.serializers.MAP_CHOICES",
     },
 }

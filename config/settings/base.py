@@ -98,6 +98,12 @@ CACHES = {
         }
     )
 }
+# The site keeps taking sign-ups while Redis is down (SPEC §12): django-redis (which
+# django-environ picks for redis:// URLs) answers every cache call as a miss and logs the error,
+# and the rate limiter lets through a request it cannot count.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+RATELIMIT_FAIL_OPEN = True
 
 LOGGING = {
     "version": 1,

@@ -303,7 +303,10 @@ def test_hierarchies_list_members_without_a_query_per_row(back_office_client):
         {
             "account_number": prospect.person_customer,
             "name": f"Łucja {prospect.last_name}",
+            "first_name": "Łucja",
+            "last_name": prospect.last_name,
             "email": prospect.email,
+            "language": prospect.language,
             "role": "admin",
             "spending_limit": None,
             "status": "pending",

@@ -1,13 +1,17 @@
 """The Commerce HQ console at /hq/: who gets in, what the lists show, and the HQ actions."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from commerce.models import (
+    AuditEntry,
     ChannelRequest,
     CustomerHierarchy,
     EmailNotification,
+    HierarchyMember,
     JobRun,
     Prospect,
     TransitionLog,
@@ -17,7 +21,9 @@ from tests.factories import (
     ChannelRequestFactory,
     CustomerFactory,
     EmailNotificationFactory,
+    HierarchyMemberFactory,
     JobRunFactory,
+    PersonCustomerFactory,
     ProspectFactory,
     UserFactory,
 )
@@ -322,6 +328,273 @@ def test_hierarchy_detail_lists_its_members(back_office):
 
     assert "Łucja Kowalska" in page.content.decode()
     assert "Admin" in page.content.decode()
+
+
+# --- hierarchy members, credit limits and the audit trail -------------------------------------
+
+
+@pytest.fixture
+def admin_member():
+    """The only admin of a Czech organization's hierarchy."""
+    return HierarchyMemberFactory(
+        hierarchy__organization__name="Žluťoučký kůň s.r.o.",
+        customer__first_name="Jiří",
+        customer__last_name="Kůň",
+        customer__name="Jiří Kůň",
+    )
+
+
+def _member_url(name: str, member: HierarchyMember) -> str:
+    return _url(
+        f"commerce_customerhierarchy_member_{name}",
+        member.hierarchy.pk,
+        member.customer.account_number,
+    )
+
+
+def _audit_trail(page: str) -> str:
+    return page[page.index('<div class="audit-trail">') :]
+
+
+def _hierarchy_page(client, hierarchy) -> str:
+    return client.get(_url("commerce_customerhierarchy_change", hierarchy.pk)).content.decode()
+
+
+def test_hierarchy_page_lists_members_with_role_limit_status_and_actions(back_office, admin_member):
+    user = HierarchyMemberFactory(
+        hierarchy=admin_member.hierarchy,
+        role="user",
+        status="pending",
+        spending_limit=Decimal("2500.00"),
+        customer__first_name="Łucja",
+        customer__last_name="Żółkiewska",
+        customer__name="Łucja Żółkiewska",
+    )
+
+    page = _hierarchy_page(back_office, admin_member.hierarchy)
+
+    assert "Jiří Kůň" in page and "Łucja Żółkiewska" in page
+    assert "2500.00" in page and "No limit" in page
+    assert "Pending" in page and "Active" in page
+    assert _url("commerce_customerhierarchy_member_add", admin_member.hierarchy.pk) in page
+    assert _member_url("change", user) in page
+    assert _member_url("remove", user) in page
+
+
+def test_back_office_adds_a_member_through_the_intermediate_form(back_office, admin_member):
+    hierarchy = admin_member.hierarchy
+    form = back_office.get(_url("commerce_customerhierarchy_member_add", hierarchy.pk))
+
+    response = back_office.post(
+        _url("commerce_customerhierarchy_member_add", hierarchy.pk),
+        {
+            "first_name": "Žofie",
+            "last_name": "Dvořáková",
+            "email": "zofie@kun.cz",
+            "role": "user",
+            "spending_limit": "1200.50",
+            "language": "cs",
+        },
+        follow=True,
+    )
+
+    assert "Add a user to Žluťoučký kůň s.r.o." in form.content.decode()
+    member = HierarchyMember.objects.using("commerce").get(customer__email="zofie@kun.cz")
+    assert (member.customer.first_name, member.customer.last_name) == ("Žofie", "Dvořáková")
+    assert (member.role, member.status, member.spending_limit) == (
+        "user",
+        "pending",
+        Decimal("1200.50"),
+    )
+    email = EmailNotification.objects.using("commerce").get(recipient="zofie@kun.cz")
+    assert (email.type, email.language) == (EmailNotification.Type.PARTNER_USER_INVITED, "cs")
+    page = response.content.decode()
+    assert "Žofie Dvořáková" in page
+    assert "the invitation to zofie@kun.cz is queued" in page
+    assert "<td>ewa.backoffice</td>" in _audit_trail(page)
+
+
+def test_adding_a_duplicate_email_shows_the_refusal_and_adds_nothing(back_office, admin_member):
+    hierarchy = admin_member.hierarchy
+
+    response = back_office.post(
+        _url("commerce_customerhierarchy_member_add", hierarchy.pk),
+        {
+            "first_name": "Jiří",
+            "last_name": "Kůň",
+            "email": admin_member.customer.email.upper(),
+            "role": "admin",
+            "language": "cs",
+        },
+    )
+
+    assert "is already a user of Žluťoučký kůň s.r.o." in response.content.decode()
+    assert HierarchyMember.objects.using("commerce").filter(hierarchy=hierarchy).count() == 1
+
+
+def test_a_bad_spending_limit_is_a_field_error(back_office, admin_member):
+    response = back_office.post(
+        _url("commerce_customerhierarchy_member_add", admin_member.hierarchy.pk),
+        {
+            "first_name": "Jan",
+            "last_name": "Novák",
+            "email": "jan@kun.cz",
+            "role": "user",
+            "spending_limit": "-5",
+            "language": "cs",
+        },
+    )
+
+    assert "Ensure this value is greater than or equal to 0." in response.content.decode()
+    assert not HierarchyMember.objects.using("commerce").filter(customer__email="jan@kun.cz")
+
+
+def test_changing_role_and_limit_is_saved_and_audited(back_office, admin_member):
+    user = HierarchyMemberFactory(hierarchy=admin_member.hierarchy, role="user")
+
+    response = back_office.post(
+        _member_url("change", user),
+        {
+            "first_name": user.customer.first_name,
+            "last_name": user.customer.last_name,
+            "role": "admin",
+            "spending_limit": "300",
+        },
+        follow=True,
+    )
+
+    user.refresh_from_db()
+    assert (user.role, user.spending_limit) == ("admin", Decimal("300.00"))
+    page = response.content.decode()
+    assert f"The changes to {user.customer.name} are saved." in page
+    trail = _audit_trail(page)
+    assert "<td>ewa.backoffice</td>" in trail
+    assert "<td>role</td>" in trail and "<td>user</td>" in trail and "<td>admin</td>" in trail
+    assert "<td>300.00</td>" in trail
+
+
+def test_removing_a_member_marks_them_removed(back_office, admin_member):
+    user = HierarchyMemberFactory(hierarchy=admin_member.hierarchy, role="user")
+    confirm = back_office.get(_member_url("remove", user))
+
+    response = back_office.post(
+        _member_url("remove", user), {"reason": "Odešel z firmy"}, follow=True
+    )
+
+    user.refresh_from_db()
+    assert user.status == "removed"
+    assert "loses access to the B2B site" in confirm.content.decode()
+    assert f"{user.customer.name} is removed from Žluťoučký kůň s.r.o." in response.content.decode()
+    assert _member_url("remove", user) not in response.content.decode()
+
+
+def test_removing_or_demoting_the_last_admin_is_refused_with_a_message(back_office, admin_member):
+    removal = back_office.post(_member_url("remove", admin_member), {}, follow=True)
+    demotion = back_office.post(
+        _member_url("change", admin_member),
+        {"first_name": "Jiří", "last_name": "Kůň", "role": "user", "spending_limit": ""},
+    )
+
+    admin_member.refresh_from_db()
+    assert (admin_member.role, admin_member.status) == ("admin", "active")
+    refusal = (
+        "Jiří Kůň is the last admin of Žluťoučký kůň s.r.o.; make another user an admin first."
+    )
+    assert refusal in removal.content.decode()
+    assert refusal in demotion.content.decode()
+    assert not AuditEntry.objects.using("commerce").exists()
+
+
+def test_a_sales_rep_cannot_add_members(client, admin_member):
+    client.force_login(UserFactory(groups=[SALES_REPRESENTATIVES]))
+
+    response = client.post(
+        _url("commerce_customerhierarchy_member_add", admin_member.hierarchy.pk),
+        {"first_name": "X", "last_name": "Y", "email": "x@y.cz", "role": "admin", "language": "cs"},
+    )
+
+    assert response["Location"].startswith("/hq/login/")
+    assert HierarchyMember.objects.using("commerce").count() == 1
+
+
+def test_credit_limit_is_edited_through_the_service_and_shown_with_its_audit(back_office):
+    organization = CustomerFactory(name="Hurtownia Łódź", balance=Decimal("400.00"))
+    form = back_office.get(_url("commerce_customer_credit_limit", organization.pk))
+
+    response = back_office.post(
+        _url("commerce_customer_credit_limit", organization.pk),
+        {"credit_limit": "5000", "currency": "PLN", "credit_limit_type": "balance"},
+        follow=True,
+    )
+
+    organization.refresh_from_db()
+    assert (organization.credit_limit, organization.currency, organization.credit_limit_type) == (
+        Decimal("5000.00"),
+        "PLN",
+        "balance",
+    )
+    assert "Credit limit of Hurtownia Łódź" in form.content.decode()
+    assert "The open balance is 400.00 EUR" in form.content.decode()
+    page = response.content.decode()
+    assert "The credit limit of Hurtownia Łódź is saved." in page
+    assert "4600.00 PLN" in page  # available credit
+    trail = _audit_trail(page)
+    assert "<td>ewa.backoffice</td>" in trail
+    assert "<td>credit_limit_type</td>" in trail and "<td>balance</td>" in trail
+    assert "<td>5000.00</td>" in trail
+
+
+def test_a_bad_currency_changes_nothing(back_office):
+    organization = CustomerFactory()
+
+    response = back_office.post(
+        _url("commerce_customer_credit_limit", organization.pk),
+        {"credit_limit": "5000", "currency": "zł!", "credit_limit_type": "balance"},
+    )
+
+    organization.refresh_from_db()
+    assert "three-letter ISO 4217 code" in response.content.decode()
+    assert (organization.credit_limit, organization.currency) == (Decimal("0.00"), "EUR")
+
+
+def test_a_person_has_no_credit_limit(back_office):
+    person = PersonCustomerFactory()
+
+    page = back_office.get(_url("commerce_customer_change", person.pk)).content.decode()
+    refused = back_office.get(_url("commerce_customer_credit_limit", person.pk), follow=True)
+
+    assert _url("commerce_customer_credit_limit", person.pk) not in page
+    assert "Credit limits are kept on organizations" in refused.content.decode()
+
+
+def test_organization_page_shows_credit_balance_and_available_credit(back_office):
+    organization = CustomerFactory(
+        credit_limit=Decimal("1000"), balance=Decimal("250.5"), credit_limit_type="balance"
+    )
+
+    page = back_office.get(_url("commerce_customer_change", organization.pk)).content.decode()
+
+    assert "1000.00" in page and "250.50" in page and "749.50 EUR" in page
+    assert _url("commerce_customer_credit_limit", organization.pk) in page
+
+
+def test_audit_list_is_read_only_and_searchable_by_key(back_office, admin_member):
+    wanted = HierarchyMemberFactory(hierarchy=admin_member.hierarchy, role="user")
+    other = HierarchyMemberFactory(role="user")
+    for member in (wanted, other):
+        back_office.post(
+            _member_url("change", member),
+            {"first_name": "Ola", "last_name": "Łódź", "role": "user", "spending_limit": "9"},
+        )
+
+    page = back_office.get("/hq/commerce/auditentry/", {"q": wanted.hierarchy.hierarchy_id})
+
+    assert wanted.transition_key in page.content.decode()
+    assert other.transition_key not in page.content.decode()
+    assert "Audit trail" in page.content.decode()
+    entry = AuditEntry.objects.using("commerce").first()
+    assert back_office.post(_url("commerce_auditentry_change", entry.pk), {}).status_code == 403
+    assert back_office.get("/hq/commerce/auditentry/add/").status_code == 403
 
 
 # --- jobs and staged requests -----------------------------------------------------------------

@@ -43,9 +43,12 @@ def test_running_the_jobs_twice_creates_one_prospect_and_one_receipt():
     _run_both()
     assert Prospect.objects.filter(request_id=request.request_id).count() == 1
     assert ChannelRequest.objects.count() == 1
-    assert EmailNotification.objects.filter(
-        type=EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED
-    ).count() == 1
+    assert (
+        EmailNotification.objects.filter(
+            type=EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED
+        ).count()
+        == 1
+    )
 
 
 def test_a_request_restaged_after_a_crash_is_staged_once():

@@ -67,8 +67,9 @@ def test_approve_reuses_customers_created_for_the_prospect():
     organization = CustomerFactory(prospect_number=prospect.prospect_number)
     person = CustomerFactory(prospect_number=prospect.prospect_number, party_type="person")
 
-    prospect_approve(prospect_number=prospect.prospect_number, actor="integration",
-                     decided_in_sales=True)
+    prospect_approve(
+        prospect_number=prospect.prospect_number, actor="integration", decided_in_sales=True
+    )
 
     prospect.refresh_from_db()
     assert prospect.organization_customer == organization.account_number

@@ -16,7 +16,7 @@ from tests.integration.support import database_env, wait_until
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__"),
 ]
 
 COUNT = 10_000

@@ -1,9 +1,14 @@
 """Fixtures for end-to-end tests: a real SMTP server and a real Celery worker.
 
 They run only in the PostgreSQL pass (`integration` marker). A test using `celery_worker` needs
-`pytest.mark.django_db(transaction=True, databases="__all__")`, so the worker sees what the test
-commits. To run the worker with other settings, override `worker_env` in a test module, or
-parametrize `sales_integration_enabled` indirectly:
+`pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__")`: the
+worker sees only what the test commits, and the rows the migrations seed (number sequences),
+which the flush after every transactional test removes, are restored before the test. Every
+transactional test of the suite must ask for serialized_rollback: a flush without it re-creates
+the content types, and the next restore then collides with them.
+
+To run the worker with other settings, override `worker_env` in a test module, or parametrize
+`sales_integration_enabled` indirectly:
 
     @pytest.mark.parametrize("sales_integration_enabled", [True], indirect=True)
 """
@@ -104,10 +109,12 @@ def pytest_runtest_makereport(item, call):
 
 def _require_transactional_db(request) -> None:
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    if marker is None or not (
+        marker.kwargs.get("transaction") and marker.kwargs.get("serialized_rollback")
+    ):
         pytest.fail(
-            "celery_worker needs pytest.mark.django_db(transaction=True, databases='__all__'): "
-            "the worker only sees committed data."
+            "celery_worker needs pytest.mark.django_db(transaction=True, serialized_rollback=True, "
+            "databases='__all__'): the worker only sees committed data."
         )
 
 
@@ -116,42 +123,30 @@ def celery_worker(request, worker_env, tmp_path):
     """A real `celery worker` process on this run's test databases and broker.
 
     Tasks the test process sends on commit go through the broker to this worker, as in
-    production. The worker's log is printed when the test fails.
+    production, on a queue of its own, so that test runs sharing a Redis never take each other's
+    tasks. The worker's log is printed when the test fails.
     """
     _require_transactional_db(request)
-    node = f"integration-{uuid.uuid4().hex[:8]}@%h"
+    name = f"integration-{uuid.uuid4().hex[:12]}"
     log_path = tmp_path / "celery-worker.log"
     command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "-P",
-        "threads",
-        "--concurrency",
-        "4",
-        "-l",
-        "info",
-        "-n",
-        node,
-        "--purge",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
+        *(sys.executable, "-m", "celery", "-A", "tests.integration.worker_app", "worker"),
+        *("-P", "threads", "--concurrency", "4", "-l", "info", "-n", f"{name}@%h", "-Q", name),
+        *("--without-gossip", "--without-mingle", "--without-heartbeat"),
     ]
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             command,
             cwd=django_settings.BASE_DIR,
-            env={**os.environ, **worker_env},
+            env={**os.environ, **worker_env, "INTEGRATION_TASK_QUEUE": name},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    # This process sends its tasks to that queue while the test runs, and never runs them itself.
+    eager, queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = name
     worker = WorkerProcess(process=process, log_path=log_path)
 
     def ready() -> bool:
@@ -164,6 +159,7 @@ def celery_worker(request, worker_env, tmp_path):
         yield worker
     finally:
         celery_app.conf.task_always_eager = eager
+        celery_app.conf.task_default_queue = queue
         process.send_signal(signal.SIGTERM)  # warm shutdown: running tasks finish
         try:
             process.wait(WORKER_STOP_TIMEOUT)

@@ -1,0 +1,212 @@
+"""The whole journey in a real browser (SPEC §3): a Polish sign-up, won in Sales, approved in
+HQ, and the partner's admin setting a password and adding a user on the B2B site.
+
+Every page the partner sees on the way is scanned with axe-core in en, pl and cs.
+"""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from commerce.channel.models import ChannelHierarchyMember, OnboardingRequest
+from commerce.models import EmailNotification, HierarchyMember, Prospect
+from core.access import COMMERCE_BACK_OFFICE, SALES_REPRESENTATIVES
+from sales.models import Lead, Opportunity
+from tests.factories import UserFactory
+from tests.integration.support import wait_until
+
+from .conftest import LOCALES, SIGN_UP, blocking_violations, fill_sign_up
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__"),
+]
+
+PASSWORD = "correct horse battery staple"
+NEW_USER = {"first_name": "Jiří", "last_name": "Dvořák", "email": "jiri@hurtownia-zolc.pl"}
+FLOW_TIMEOUT = 60
+
+
+@pytest.fixture
+def worker_env(worker_env, live_server):
+    """Links in the worker's emails point at the live server the browser uses."""
+    return {**worker_env, "SITE_URL": live_server.url}
+
+
+def _sign_in(page: Page, url: str, username: str) -> None:
+    page.goto(url)
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form [type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _assert_accessible(axe, page: Page, where: str) -> None:
+    violations = blocking_violations(axe, page)
+    assert not violations, f"{where} ({page.url}):\n" + "\n".join(violations)
+
+
+def _scan_in_every_language(axe, browser, page: Page) -> None:
+    """Scan the page open in `page` again as the same visitor in each site language."""
+    state = page.context.storage_state()
+    for language, locale in LOCALES.items():
+        context = browser.new_context(locale=locale, storage_state=state)
+        try:
+            other = context.new_page()
+            other.goto(page.url)
+            expect(other.locator("html")).to_have_attribute("lang", language)
+            _assert_accessible(axe, other, f"{page.url} in {language}")
+        finally:
+            context.close()
+
+
+def _sign_up_in_polish(page: Page, site: str) -> str:
+    page.goto(f"{site}/partner/sign-up/")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    fill_sign_up(page, SIGN_UP)
+    page.wait_for_url(re.compile(r"/partner/sign-up/done/[0-9a-f-]{36}/$"))
+    return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _win_in_sales(page: Page, site: str, lead: Lead) -> None:
+    _sign_in(page, f"{site}/sales/login/", "jan.rep")
+    page.goto(f"{site}/sales/sales/lead/{lead.pk}/change/")
+    expect(page.locator("#content")).to_contain_text(SIGN_UP["company_name"])
+    page.get_by_role("link", name="Qualify", exact=True).click()
+    page.get_by_role("button", name="Qualify", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("The lead is qualified")
+
+    opportunity = Opportunity.objects.using("sales").get(originating_lead=lead)
+    page.goto(f"{site}/sales/sales/opportunity/{opportunity.pk}/change/")
+    page.get_by_role("link", name="Close as won", exact=True).click()
+    page.fill("#id_actual_revenue", "125000.00")
+    page.fill("#id_close_date", date.today().isoformat())
+    page.fill("#id_description", "Umowa ramowa na 2027 rok.")
+    page.get_by_role("button", name="Close as won", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    opportunity.refresh_from_db()
+    assert opportunity.status == Opportunity.Status.WON
+
+
+def _invitation_link(smtp_server, email: str) -> str:
+    subjects = set(
+        EmailNotification.objects.using("commerce")
+        .filter(type=EmailNotification.Type.PROSPECT_APPROVED, recipient=email)
+        .values_list("subject", flat=True)
+    )
+    (mail,) = [m for m in smtp_server.messages_to(email) if m["Subject"] in subjects]
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"https?://\S+/partner/invitation/[\w-]+/", text)
+    assert match, text
+    return match.group(0)
+
+
+@pytest.mark.parametrize("sales_integration_enabled", [True], indirect=True)
+def test_polish_sign_up_won_in_sales_approved_in_hq_and_the_admin_adds_a_user(
+    live_server,
+    celery_worker,
+    smtp_server,
+    dualwrite_running,
+    sales_integration_enabled,
+    browser,
+    open_page,
+    axe,
+):
+    site = live_server.url
+    UserFactory(username="jan.rep", is_staff=False, groups=[SALES_REPRESENTATIVES])
+    UserFactory(username="ewa.backoffice", is_staff=False, groups=[COMMERCE_BACK_OFFICE])
+
+    # A visitor signs up on the Polish site and sees the confirmation with the reference.
+    visitor = open_page(LOCALES["pl"])
+    request_id = _sign_up_in_polish(visitor, site)
+    main = visitor.locator("main")
+    expect(main).to_contain_text(request_id)
+    expect(main).to_contain_text(SIGN_UP["first_name"])
+    expect(main).to_contain_text(SIGN_UP["company_name"])
+    request = OnboardingRequest.objects.using("channel").get(request_id=request_id)
+    assert request.language == "pl"
+    assert (request.company_name, request.last_name, request.comments) == (
+        SIGN_UP["company_name"],
+        SIGN_UP["last_name"],
+        SIGN_UP["comments"],
+    )
+    _scan_in_every_language(axe, browser, visitor)
+
+    # The request reaches Sales as a lead, through the jobs and dual-write.
+    prospect = wait_until(
+        lambda: Prospect.objects.using("commerce").filter(request_id=request_id).first(),
+        FLOW_TIMEOUT,
+    )
+    lead = wait_until(
+        lambda: (
+            Lead.objects.using("sales").filter(prospect_number=prospect.prospect_number).first()
+        ),
+        FLOW_TIMEOUT,
+    )
+    assert (lead.company_name, lead.city) == (SIGN_UP["company_name"], "Łódź")
+
+    # A rep qualifies the lead and wins the opportunity in the Sales console.
+    _win_in_sales(open_page(), site, lead)
+
+    # Dual-write approves the prospect; the back office sees it on All prospects.
+    def approved() -> bool:
+        prospect.refresh_from_db()
+        return prospect.status == Prospect.Status.APPROVED
+
+    wait_until(approved, FLOW_TIMEOUT)
+    back_office = open_page()
+    _sign_in(back_office, f"{site}/hq/login/", "ewa.backoffice")
+    back_office.goto(f"{site}/hq/commerce/prospect/")
+    expect(back_office.locator("#content h1")).to_contain_text("All prospects")
+    row = back_office.locator("#result_list tbody tr", has_text=prospect.prospect_number)
+    expect(row).to_contain_text("Approved")
+    expect(row).to_contain_text(SIGN_UP["company_name"])
+
+    # The requester sets a password with the emailed link, once job 1010 let them in the site.
+    link = wait_until(lambda: _invitation_link(smtp_server, SIGN_UP["email"]), FLOW_TIMEOUT)
+    assert link.startswith(site)
+    wait_until(
+        lambda: (
+            ChannelHierarchyMember.objects.using("channel")
+            .filter(customer__email=SIGN_UP["email"], status=ChannelHierarchyMember.Status.ACTIVE)
+            .exists()
+        ),
+        FLOW_TIMEOUT,
+    )
+    partner = open_page(LOCALES["pl"])
+    partner.goto(link)
+    _scan_in_every_language(axe, browser, partner)
+    partner.fill("#id_new_password1", "Łódź-hurtownia-2027!")
+    partner.fill("#id_new_password2", "Łódź-hurtownia-2027!")
+    partner.locator("main form [type=submit]").click()
+    partner.wait_for_load_state()
+    expect(partner.locator("header")).to_contain_text(SIGN_UP["first_name"])
+
+    # As the organization's admin, they add a user.
+    partner.goto(f"{site}/partner/organization/users/")
+    _scan_in_every_language(axe, browser, partner)
+    partner.goto(f"{site}/partner/organization/users/add/")
+    _scan_in_every_language(axe, browser, partner)
+    for name, value in NEW_USER.items():
+        partner.fill(f"#id_{name}", value)
+    partner.select_option("#id_role", "user")
+    partner.fill("#id_spending_limit", "5000")
+    partner.select_option("#id_language", "cs")
+    partner.locator("main form [type=submit]").click()
+    partner.wait_for_url(re.compile(r"/partner/organization/users/$"))
+    expect(partner.locator(".messages")).to_contain_text(NEW_USER["first_name"])
+
+    # HQ applies the addition through the jobs: the new user is a pending member.
+    member = wait_until(
+        lambda: (
+            HierarchyMember.objects.using("commerce")
+            .filter(customer__email=NEW_USER["email"])
+            .select_related("customer", "hierarchy")
+            .first()
+        ),
+        FLOW_TIMEOUT,
+    )
+    assert member.hierarchy.hierarchy_id == prospect.customer_hierarchy
+    assert (member.role, member.customer.last_name) == ("user", NEW_USER["last_name"])

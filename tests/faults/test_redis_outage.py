@@ -1,0 +1,62 @@
+"""Fault: Redis, the broker and the cache, stops for 20 s during sign-ups (SPEC §12, issue 6).
+
+Requests and decisions keep being accepted meanwhile: they are committed, only the kicks that
+would start their follow-up work at once cannot be sent (and say so in the log). When Redis is
+back, the worker reconnects and the scheduled runs finish everything; what Redis held is gone
+(it stops with SHUTDOWN NOSAVE), so nothing may depend on it.
+"""
+
+import logging
+import time
+
+import environ
+
+from commerce.channel.models import OnboardingRequest
+
+from .flow import (
+    SCENARIO_MARKS,
+    Ledger,
+    assert_nothing_lost_or_twice,
+    beat_tick,
+    leads_for,
+    wait_settled,
+)
+
+pytestmark = SCENARIO_MARKS
+
+OUTAGE_SECONDS = 20
+
+
+def test_redis_outage_during_sign_ups(celery, redis_server, mail_server, settings, caplog):
+    # The web side counts sign-ups per client in the Redis cache, configured as in production.
+    settings.CACHES = {"default": environ.Env.cache_url_config(redis_server.url(1))}
+    worker = celery.worker("worker")
+    ledger = Ledger()
+    before = leads_for(ledger.sign_up_many("pred", 8))
+
+    redis_server.stop()
+    outage_started = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="core.kicks"):
+            during = ledger.sign_up_many("behem", 12)  # each one answered 201
+            ledger.decide_all(before)
+        stored = OnboardingRequest.objects.filter(
+            request_id__in=during, status=OnboardingRequest.Status.RECEIVED
+        )
+        assert stored.count() == len(during)
+        time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - outage_started)))
+    finally:
+        redis_server.start()
+
+    # Beat is not running in tests: the test sends the scheduled tasks once, as beat would.
+    beat_tick()
+    wait_settled(ledger, mail_server)
+    assert_nothing_lost_or_twice(ledger, mail_server)
+
+    # The story: every kick that could not be sent was logged, and the worker reconnected.
+    unsent = [r.getMessage() for r in caplog.records if r.name == "core.kicks"]
+    assert sum("commerce.job_run('P-0001', 'commit')" in m for m in unsent) == len(during)
+    assert sum("dualwrite.outbox_relay('sales',)" in m for m in unsent) >= len(before)
+    assert all("the beat schedule will run it" in m for m in unsent)
+    log = worker.log()
+    assert "Connection to broker lost" in log or "Cannot connect to redis" in log, log[-3000:]
