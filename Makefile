@@ -45,6 +45,8 @@ run: export SITE_URL := $(SITE_URL)
 run: setup messages
 	$(UV) run python manage.py migrate_all
 	$(UV) run python manage.py demo_users
+	# Enables the Commerce solution's table maps (initial sync, then running); idempotent.
+	$(UV) run python manage.py dualwrite enable
 	$(UV) run honcho start --port $(PORT)
 
 test: test-sqlite test-postgres

@@ -472,7 +472,7 @@ class HierarchyMemberRemoveForm(forms.Form):
     )
 
 
-class ServiceFormPages:
+class ServiceFormPages(CommerceRecordAdmin):
     """Intermediate form pages whose submit calls a service (HQ records are never edited)."""
 
     service_form_template = "admin/hq/commerce/service_form.html"
@@ -521,7 +521,7 @@ def _audit_trail(keys: list[str]) -> str:
 
 
 @admin.register(Customer, site=hq_site)
-class CustomerAdmin(ServiceFormPages, CommerceRecordAdmin):
+class CustomerAdmin(ServiceFormPages):
     change_form_template = "admin/hq/commerce/customer/change_form.html"
     list_display = (
         "account_number",
@@ -693,7 +693,7 @@ class HierarchyMemberInline(ReadOnlyAccess, admin.TabularInline):
 
 
 @admin.register(CustomerHierarchy, site=hq_site)
-class CustomerHierarchyAdmin(ServiceFormPages, CommerceRecordAdmin):
+class CustomerHierarchyAdmin(ServiceFormPages):
     change_form_template = "admin/hq/commerce/customerhierarchy/change_form.html"
     list_display = ("hierarchy_id", "name", "purpose", "organization", "prospect_number")
     list_select_related = ("organization",)

@@ -543,6 +543,10 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _field_label(model, field: str) -> str:
+    return str(getattr(model._meta.get_field(field), "verbose_name", field))
+
+
 def _person_validate(person: Customer, *, fields: tuple[str, ...]) -> None:
     """The given fields are required single lines; lengths and the email follow the model.
 
@@ -563,7 +567,7 @@ def _person_validate(person: Customer, *, fields: tuple[str, ...]) -> None:
         errors.update(exc.message_dict)
     if errors:
         message = "; ".join(
-            f"{capfirst(Customer._meta.get_field(field).verbose_name)}: {' '.join(messages)}"
+            f"{capfirst(_field_label(Customer, field))}: {' '.join(messages)}"
             for field, messages in errors.items()
         )
         raise ServiceError(message, code="invalid", details={"errors": errors})
