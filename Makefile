@@ -34,12 +34,10 @@ setup:
 		|| PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --user uv
 	$(UV) sync
 
-# Compiled translations (*.mo) are not committed; msgfmt comes with gettext.
+# Compiled translations (*.mo) are not committed; Babel compiles them in pure Python, so no
+# gettext tools are needed.
 messages: setup
-	if [ -d locale ]; then \
-		if command -v msgfmt >/dev/null; then $(UV) run python manage.py compilemessages -v 0 --ignore=.venv --ignore=var; \
-		else echo "msgfmt not found (install gettext): pages and emails stay in English."; fi; \
-	fi
+	$(UV) run pybabel compile --statistics -d locale -D django
 
 run: export SITE_URL := $(SITE_URL)
 run: setup messages

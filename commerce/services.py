@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -273,8 +274,11 @@ def invitation_create(*, customer: Customer, hierarchy: CustomerHierarchy) -> st
     return token
 
 
-def invitation_url(token: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/partner/invitation/{token}/"
+def invitation_url(token: str, *, language: str) -> str:
+    """The link opens the site in the language of the email it is sent in."""
+    with translation.override(language):
+        path = reverse("channel:invitation", kwargs={"token": token})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _invitation_locked(token: str) -> Invitation:
@@ -333,7 +337,7 @@ def invitation_renew(*, token: str) -> Invitation:
                         "first_name": person.first_name,
                         "last_name": person.last_name,
                         "company_name": hierarchy.name,
-                        "sign_in_url": invitation_url(new_token),
+                        "sign_in_url": invitation_url(new_token, language=person.language),
                         "invitation_days": settings.INVITATION_TTL_DAYS,
                     },
                 )
@@ -381,7 +385,7 @@ def prospect_approve(
                         "last_name": prospect.last_name,
                         "company_name": prospect.company_name,
                         "email": prospect.email,
-                        "sign_in_url": invitation_url(token),
+                        "sign_in_url": invitation_url(token, language=prospect.language),
                         "invitation_days": settings.INVITATION_TTL_DAYS,
                     },
                 )
@@ -699,7 +703,7 @@ def hierarchy_member_add(
                         "first_name": first_name,
                         "last_name": last_name,
                         "company_name": organization.name,
-                        "sign_in_url": invitation_url(token),
+                        "sign_in_url": invitation_url(token, language=language),
                         "invitation_days": settings.INVITATION_TTL_DAYS,
                     },
                 )

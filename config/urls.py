@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -17,5 +18,11 @@ urlpatterns = [
     path("sales/", sales_site.urls),
     path("api/sales/", include("sales.api_urls")),
     path("api/dualwrite/", include("dualwrite.api_urls")),
-    path("", include("commerce.channel.urls")),
 ]
+
+# The B2B site speaks the visitor's language by URL prefix: English at /partner/…, Polish and
+# Czech at /pl/partner/… and /cs/partner/… (issue 4); the consoles and the API stay unprefixed.
+urlpatterns += i18n_patterns(
+    path("", include("commerce.channel.urls")),
+    prefix_default_language=False,
+)

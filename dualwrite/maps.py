@@ -62,6 +62,9 @@ class TableMap:
     initial_sync_master: str = ""
     # Who wins when both sides changed a record between syncs: a side's alias, or "newest".
     conflict_rule: str = ""
+    # Maps whose earlier, undelivered messages about the same prospect (payload
+    # `prospect_number`) hold this map's messages back, as earlier changes to its own record do.
+    waits_for: tuple[str, ...] = ()
 
     def direction_from(self, source: str) -> Direction:
         return next(d for d in self.directions if d.source == source)
@@ -209,6 +212,9 @@ OPPORTUNITY_STATUS_TO_PROSPECTS = TableMap(
     field_map=_identity("prospect_number", "status", "status_reason", "competitor"),
     value_maps={"status_reason": OPPORTUNITY_REASONS},
     directions=(Direction("sales", "commerce", _prospect_from_opportunity_status),),
+    # Approval reuses the customers dual-write makes from the opportunity's account and contact
+    # (SPEC §8); applied before them, it would make customers of its own, and they a second pair.
+    waits_for=("accounts_organization_customers", "contacts_person_customers"),
     initial_sync=(
         InitialSyncStep(
             "sales",

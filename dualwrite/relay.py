@@ -2,9 +2,10 @@
 
 A batch claims, with SKIP LOCKED, the oldest undelivered message of each record whose earlier
 messages are all delivered (per-record order: a failing change holds back later changes to the
-same record only). Each message is applied on the target in one transaction together with an
-InboxMessage keyed by its id, then marked delivered on the source. A crash between the two
-commits means a second delivery, which the inbox turns into a no-op.
+same record only); a map may also wait for the earlier messages of other maps about the same
+prospect (`TableMap.waits_for`). Each message is applied on the target in one transaction
+together with an InboxMessage keyed by its id, then marked delivered on the source. A crash
+between the two commits means a second delivery, which the inbox turns into a no-op.
 """
 
 import logging
@@ -34,20 +35,28 @@ UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
 
 
 def _claimable(source: str):
-    """Due messages of running maps that head their record's queue."""
+    """Due messages of running maps that head their record's queue (and their prospect's)."""
     earlier_undelivered = OutboxMessage.objects.using(source).filter(
-        map=OuterRef("map"),
-        record_key=OuterRef("record_key"),
-        id__lt=OuterRef("id"),
-        state__in=UNDELIVERED,
+        id__lt=OuterRef("id"), state__in=UNDELIVERED
     )
-    return (
+    claimable = (
         OutboxMessage.objects.using(source)
         .filter(state=OutboxMessage.State.PENDING, map__in=running_map_codes())
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
-        .filter(~Exists(earlier_undelivered))
-        .order_by("id")
+        .filter(
+            ~Exists(
+                earlier_undelivered.filter(map=OuterRef("map"), record_key=OuterRef("record_key"))
+            )
+        )
     )
+    for code, table_map in MAPS.items():
+        if table_map.waits_for:
+            needed = earlier_undelivered.filter(
+                map__in=table_map.waits_for,
+                payload__prospect_number=OuterRef("payload__prospect_number"),
+            )
+            claimable = claimable.exclude(Q(map=code) & Exists(needed))
+    return claimable.order_by("id")
 
 
 def _source(message: OutboxMessage) -> str:

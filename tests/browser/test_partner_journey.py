@@ -6,6 +6,7 @@ Every page the partner sees on the way is scanned with axe-core in en, pl and cs
 
 import re
 from datetime import date
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -48,6 +49,13 @@ def _assert_accessible(axe, page: Page, where: str) -> None:
     assert not violations, f"{where} ({page.url}):\n" + "\n".join(violations)
 
 
+def _in_language(url: str, language: str) -> str:
+    """The same page of the B2B site in `language`: English has no URL prefix, the others do."""
+    parts = urlsplit(url)
+    path = re.sub(rf"^/({'|'.join(LOCALES)})(?=/)", "", parts.path)
+    return urlunsplit(parts._replace(path=path if language == "en" else f"/{language}{path}"))
+
+
 def _scan_in_every_language(axe, browser, page: Page) -> None:
     """Scan the page open in `page` again as the same visitor in each site language."""
     state = page.context.storage_state()
@@ -55,7 +63,7 @@ def _scan_in_every_language(axe, browser, page: Page) -> None:
         context = browser.new_context(locale=locale, storage_state=state)
         try:
             other = context.new_page()
-            other.goto(page.url)
+            other.goto(_in_language(page.url, language))
             expect(other.locator("html")).to_have_attribute("lang", language)
             _assert_accessible(axe, other, f"{page.url} in {language}")
         finally:
@@ -63,7 +71,7 @@ def _scan_in_every_language(axe, browser, page: Page) -> None:
 
 
 def _sign_up_in_polish(page: Page, site: str) -> str:
-    page.goto(f"{site}/partner/sign-up/")
+    page.goto(f"{site}/pl/partner/sign-up/")
     expect(page.locator("html")).to_have_attribute("lang", "pl")
     fill_sign_up(page, SIGN_UP)
     page.wait_for_url(re.compile(r"/partner/sign-up/done/[0-9a-f-]{36}/$"))

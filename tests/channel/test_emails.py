@@ -15,7 +15,7 @@ PERSON = {
 SIGN_IN_URL = "https://b2b.example/partner/invitation/tok3n/?next=/&lang=cs"
 
 
-def _render(type_, language="cs", **context):
+def _render(type_, language="en", **context):
     return _render_email(
         EmailSpec(
             type=type_,
@@ -42,7 +42,7 @@ def _assert_common(email: EmailNotification):
     assert "<Syn>" not in email.body_html
     assert "The Velkoobchod Łódź team" in email.body_text
     assert email.body_html.startswith("<!DOCTYPE html>")
-    assert '<html lang="cs">' in email.body_html
+    assert '<html lang="en">' in email.body_html
     assert "{{" not in email.body_text + email.body_html + email.subject
     assert "\n" not in email.subject
 
@@ -113,7 +113,6 @@ def test_prospect_rejected_without_a_reason_omits_the_sentence():
 def test_partner_user_invited():
     email = _render(
         EmailNotification.Type.PARTNER_USER_INVITED,
-        language="pl",
         sign_in_url=SIGN_IN_URL,
         invitation_days=7,
     )
@@ -123,7 +122,7 @@ def test_partner_user_invited():
     assert "added as a user of the business account of Kůň & <Syn> s.r.o." in email.body_text
     assert f"\n{SIGN_IN_URL}\n" in email.body_text
     assert "expires in 7 days" in email.body_text
-    assert '<html lang="pl">' in email.body_html
+    assert '<html lang="en">' in email.body_html
     assert SIGN_IN_URL.replace("&", "&amp;") in email.body_html
 
 

@@ -64,7 +64,7 @@ def test_a_user_sees_role_and_limit_but_no_credit(organization):
 
 
 def test_amounts_follow_the_language_of_the_page(organization):
-    html = signed_in(organization.admin_email, language="pl").get(ACCOUNT).content.decode()
+    html = signed_in(organization.admin_email).get(f"/pl{ACCOUNT}").content.decode()
 
     assert '<html lang="pl">' in html
     assert "125\xa0000,00 CZK" in html

@@ -67,11 +67,11 @@ def test_sign_up_page_shows_every_field_with_csrf_and_a_hidden_honeypot(client):
 
 
 def test_valid_sign_up_is_stored_byte_for_byte_and_redirects_to_the_confirmation(client):
-    response = client.post(SIGN_UP, SIGN_UP_DATA, headers={"accept-language": "pl"})
+    response = client.post(f"/pl{SIGN_UP}", SIGN_UP_DATA)
 
     request = _requests().get()
     assert response.status_code == 302
-    assert response["Location"] == f"/partner/sign-up/done/{request.request_id}/"
+    assert response["Location"] == f"/pl/partner/sign-up/done/{request.request_id}/"
     for name, value in SIGN_UP_DATA.items():
         if name not in ("phone", "accept_terms", "fax"):
             assert getattr(request, name) == value, name
@@ -82,8 +82,8 @@ def test_valid_sign_up_is_stored_byte_for_byte_and_redirects_to_the_confirmation
 
     page = client.get(response["Location"]).content.decode()
     assert str(request.request_id) in page
-    assert "Status: <strong>Received</strong>" in page
-    assert "We have received the request for “Hurtownia Łódź Sp. z o.o.”." in page
+    assert "Status: <strong>Otrzymane</strong>" in page
+    assert "Otrzymaliśmy zgłoszenie dla firmy „Hurtownia Łódź Sp. z o.o.”." in page
 
 
 def test_post_without_csrf_token_is_refused_and_stores_nothing():

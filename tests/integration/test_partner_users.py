@@ -64,7 +64,7 @@ def _invitation_path(smtp_server, email: str, type_: str) -> str:
 
     (message,) = wait_until(delivered, timeout=20)
     body = message.get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"https?://[^/\s]+(/partner/invitation/[\w-]+/)", body)
+    link = re.search(r"https?://[^/\s]+(/(?:\w\w/)?partner/invitation/[\w-]+/)", body)
     assert link, body
     return link.group(1)
 

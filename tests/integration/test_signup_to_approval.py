@@ -52,11 +52,13 @@ SYNC_JOB = "Synchronize orders and channel requests"
 
 def _sign_up(language: str) -> uuid.UUID:
     """Fill in the sign-up page as a browser does: GET for the CSRF cookie, then POST."""
-    browser = Client(enforce_csrf_checks=True, headers={"accept-language": language})
-    page = browser.get("/partner/sign-up/")
+    # The site's language is chosen by URL prefix; English has none.
+    address = "/partner/sign-up/" if language == "en" else f"/{language}/partner/sign-up/"
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(address)
     assert page.status_code == 200
     response = browser.post(
-        "/partner/sign-up/",
+        address,
         {
             **SIGN_UP,
             "accept_terms": "on",
@@ -177,7 +179,7 @@ def test_sign_up_reaches_hq_and_approval_invites_the_partner(celery_worker, smtp
     assert SIGN_UP["first_name"].encode() in body.encode()
     assert SIGN_UP["first_name"] in _html(approved_mail)
     link = re.search(
-        re.escape(settings.SITE_URL.rstrip("/")) + r"/partner/invitation/([\w-]+)/", body
+        re.escape(settings.SITE_URL.rstrip("/")) + r"/pl/partner/invitation/([\w-]+)/", body
     )
     assert link, body
     assert hashlib.sha256(link.group(1).encode()).hexdigest() == invitation.token_hash
