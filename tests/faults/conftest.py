@@ -61,7 +61,10 @@ def mail_server():
 
 @pytest.fixture
 def fault_env(
-    django_db_setup, redis_server, mail_server, sales_integration_enabled  # noqa: F811
+    django_db_setup,
+    redis_server,
+    mail_server,
+    sales_integration_enabled,  # noqa: F811
 ) -> dict[str, str]:
     """The Celery processes' environment: this run's databases, this test's Redis and SMTP."""
     return {

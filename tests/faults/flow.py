@@ -38,7 +38,7 @@ SCENARIO_MARKS = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__"),
     pytest.mark.parametrize("sales_integration_enabled", [True], indirect=True),
-    pytest.mark.usefixtures("dualwrite_running"),
+    pytest.mark.usefixtures("sales_integration_enabled", "dualwrite_running"),
 ]
 SIDES = {"commerce": "sales", "sales": "commerce"}  # outbox database → the side it applies to
 
@@ -172,13 +172,10 @@ def periodic_tasks_ensure() -> list[PeriodicTask]:
     return list(PeriodicTask.objects.filter(enabled=True))
 
 
-def beat_tick() -> list[str]:
+def beat_tick() -> None:
     """Send every scheduled task once, exactly as celery-beat does when they fall due."""
-    sent = []
     for task in periodic_tasks_ensure():
         celery_app.send_task(task.task, args=json.loads(task.args), kwargs=json.loads(task.kwargs))
-        sent.append(task.name)
-    return sent
 
 
 # --- the exactly-once ledger -------------------------------------------------------------------
@@ -205,7 +202,9 @@ def assert_each_request_one_prospect_and_one_lead(ledger: Ledger) -> dict[uuid.U
 
 
 def assert_each_decision_reached_commerce(ledger: Ledger) -> None:
-    decided = {p.prospect_number: p for p in Prospect.objects.filter(prospect_number__in=ledger.decisions)}
+    decided = {
+        p.prospect_number: p for p in Prospect.objects.filter(prospect_number__in=ledger.decisions)
+    }
     statuses = {number: decided[number].status for number in ledger.decisions}
     assert statuses == {number: OUTCOME[d] for number, d in ledger.decisions.items()}
     undecided = Prospect.objects.exclude(prospect_number__in=ledger.decisions)
@@ -215,8 +214,11 @@ def assert_each_decision_reached_commerce(ledger: Ledger) -> None:
         if decision == WIN:
             # One organization and one person customer, the ones in the hierarchy: an approval
             # applied twice, or before the account and contact arrived, would make more.
-            customers = _counts(Customer.objects.filter(prospect_number=number), "party_type")
-            assert customers == Counter({"organization": 1, "person": 1}), (number, customers)
+            customers = Customer.objects.filter(prospect_number=number)
+            assert _counts(customers, "party_type") == Counter({"organization": 1, "person": 1}), (
+                number,
+                list(customers.values_list("account_number", "party_type", "created_at")),
+            )
             hierarchy = CustomerHierarchy.objects.get(prospect_number=number)
             assert hierarchy.organization.account_number == prospect.organization_customer
         elif decision == DISQUALIFY:
@@ -229,9 +231,14 @@ def assert_each_email_sent_once(ledger: Ledger, mail: MailServer) -> None:
     """One notification per event, each sent, and exactly one message for each at the server."""
     notifications = list(EmailNotification.objects.all())
     expected = Counter(
-        [(EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED, email) for email in ledger.accepted.values()]
+        (EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED, email)
+        for email in ledger.accepted.values()
     )
-    emails = {p.prospect_number: p.email for p in Prospect.objects.filter(prospect_number__in=ledger.decisions)}
+    emails = dict(
+        Prospect.objects.filter(prospect_number__in=ledger.decisions).values_list(
+            "prospect_number", "email"
+        )
+    )
     for number, decision in ledger.decisions.items():
         kind = "prospect_approved" if decision == WIN else "prospect_rejected"
         expected[(kind, emails[number])] += 1

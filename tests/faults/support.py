@@ -6,6 +6,7 @@ server, its own Celery processes and its own proxy in front of PostgreSQL.
 """
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import os
@@ -14,11 +15,11 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from aiosmtpd.controller import Controller
@@ -57,12 +58,18 @@ class RedisServer:
         self.process = subprocess.Popen(
             [
                 "redis-server",
-                "--bind", "127.0.0.1",
-                "--port", str(self.port),
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.directory),
-                "--logfile", str(self.directory / "redis.log"),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--logfile",
+                str(self.directory / "redis.log"),
             ],
             start_new_session=True,
         )
@@ -153,10 +160,8 @@ class TCPProxy:
 
 def _close(sock: socket.socket) -> None:
     # shutdown() wakes a thread blocked in accept() or recv() on it; close() alone does not.
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 
@@ -208,7 +213,8 @@ class MailServer:
         return "250 Message accepted for delivery"
 
     def by_recipient_and_subject(self) -> Counter[tuple[str, str]]:
-        return Counter((str(m["To"]), str(m["Subject"])) for m in self.messages)
+        # An encoded, folded Subject can come back with a leading space; the words are the same.
+        return Counter((str(m["To"]), " ".join(str(m["Subject"]).split())) for m in self.messages)
 
     def by_notification(self) -> Counter[str]:
         return Counter(str(m["X-Notification-Id"]) for m in self.messages)
@@ -303,5 +309,8 @@ class CeleryProcesses:
         return "\n".join(f"--- {c.name} ({c.log_path}) ---\n{c.log()}" for c in self.started)
 
 
-def elapsed_since(start: float) -> float:
-    return time.monotonic() - start
+def url_through(url: str, port: int) -> str:
+    """The same database URL, reached through a proxy listening on 127.0.0.1:`port`."""
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{port}"))

@@ -5,8 +5,6 @@ delivered sends the message again; so may an administrator's retry. The inbox on
 side must turn every second delivery into a no-op: no second lead, approval or email.
 """
 
-import pytest
-
 from commerce.models import Customer, CustomerHierarchy, EmailNotification, Prospect
 from dualwrite.models import InboxMessage, OutboxMessage
 from dualwrite.relay import message_apply

@@ -57,6 +57,10 @@ class _Collector:
     async def handle_DATA(self, server, session, envelope) -> str:
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
+        # A long encoded subject (Czech, Polish) comes back folded; compare it unfolded.
+        subject = " ".join(str(message["Subject"] or "").split())
+        del message["Subject"]
+        message["Subject"] = subject
         self.server.messages.append(message)
         return "250 Message accepted for delivery"
 

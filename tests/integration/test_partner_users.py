@@ -93,7 +93,8 @@ def test_an_admin_adds_edits_and_removes_a_colleague(celery_worker, smtp_server)
     response = _post(
         admin, link, {"new_password1": ADMIN_PASSWORD, "new_password2": ADMIN_PASSWORD}
     )
-    assert response.status_code == 302 and response["Location"] == "/partner/account/"
+    assert response.status_code == 302
+    assert response["Location"].endswith("/partner/account/")
 
     response = _post(admin, USERS + "add/", COLLEAGUE)
     assert response.status_code == 302, response.content.decode()
@@ -123,7 +124,7 @@ def test_an_admin_adds_edits_and_removes_a_colleague(celery_worker, smtp_server)
         colleague_link,
         {"new_password1": COLLEAGUE_PASSWORD, "new_password2": COLLEAGUE_PASSWORD},
     )
-    assert response["Location"] == "/partner/account/"
+    assert response["Location"].endswith("/partner/account/")
     assert "2,500.50 EUR" in colleague.get("/partner/account/").content.decode()
 
     account = member.customer.account_number
