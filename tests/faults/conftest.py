@@ -7,6 +7,7 @@ is `transaction=True`: they only see what the test process commits.
 """
 
 import pytest
+from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
 from tests.integration.conftest import sales_integration_enabled  # noqa: F401  (shared fixture)
@@ -44,6 +45,9 @@ def redis_server(tmp_path):
 def _send_tasks_to(url: str | None) -> None:
     """Point this process's Celery app at another broker (None: the configured one again)."""
     celery_app.pool.force_close_all()
+    # kombu keeps producer pools per broker URL in a process-wide registry: empty it too, or
+    # the closed pool of the configured broker would be handed out again afterwards.
+    kombu_pools.reset()
     celery_app.conf.broker_write_url = url
     # The connection and producer pools were made for the old URL; they are made again lazily.
     celery_app._pool = None
