@@ -266,6 +266,9 @@ class _Peak:
     total: int = 0
     largest: int = 0
     processes: int = 0
+    # Proportional set size: pages the processes share (a prefork pool shares what the parent
+    # loaded before forking) count once in the sum, where the RSS sum counts them per process.
+    total_pss: int = 0
 
 
 class PeakMemory:
@@ -284,14 +287,17 @@ class PeakMemory:
             processes = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             return
-        sizes = []
+        sizes, shares = [], []
         for process in processes:
             try:
-                sizes.append(process.memory_info().rss)
+                memory = process.memory_full_info()
             except psutil.NoSuchProcess:
                 continue
+            sizes.append(memory.rss)
+            shares.append(memory.pss)
         peak = self.peaks[service.name]
         peak.total = max(peak.total, sum(sizes))
+        peak.total_pss = max(peak.total_pss, sum(shares))
         peak.largest = max(peak.largest, max(sizes, default=0))
         peak.processes = max(peak.processes, len(sizes))
 
@@ -314,6 +320,7 @@ class PeakMemory:
         return {
             name: {
                 "peak_rss_mb": round(peak.total / mb, 1),
+                "peak_pss_mb": round(peak.total_pss / mb, 1),
                 "peak_process_rss_mb": round(peak.largest / mb, 1),
                 "processes": peak.processes,
             }

@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
 
     with BenchEnvironment() as env:
         env.prepare()
-        env.start_worker(pool=args.worker_pool, concurrency=args.worker_concurrency)
+        worker = env.start_worker(pool=args.worker_pool, concurrency=args.worker_concurrency)
         base_url = env.start_web(app="bench.wsgi:application", workers=args.web_workers)
         scenarios, posted = {}, 0
         with PeakMemory(env.services) as memory:
@@ -161,6 +161,19 @@ def main(argv: list[str] | None = None) -> None:
                 )
                 if scenario == "signup_post":
                     posted = warm_up["ok"] + scenarios[scenario]["ok"]
+            # The web's own share: the same POSTs while no worker runs the flow they set off
+            # (each accepted sign-up otherwise becomes a staged request, prospect, lead and email
+            # on the same two cores). Shown beside the target, not instead of it.
+            worker.stop()
+            logger.info("signup_post, worker stopped: %s s", args.seconds)
+            alone = scenarios["signup_post_worker_stopped"] = run_scenario(
+                "signup_post",
+                base_url,
+                seconds=args.seconds,
+                concurrency=args.concurrency,
+                tag=f"{tag}s",
+            )
+            posted += alone["ok"]
         env.activate()  # only now: the client processes above are forked from this one
         from commerce.channel.models import OnboardingRequest
 
@@ -171,6 +184,9 @@ def main(argv: list[str] | None = None) -> None:
         "scenarios": scenarios,
         "signup_post_vs_bare_view": _ratio(rate["signup_post"], rate["bare_view"]),
         "signup_get_vs_bare_view": _ratio(rate["signup_get"], rate["bare_view"]),
+        "signup_post_worker_stopped_vs_bare_view": _ratio(
+            rate["signup_post_worker_stopped"], rate["bare_view"]
+        ),
         "signup_post_vs_bare_wsgi": _ratio(rate["signup_post"], rate["bare_wsgi"]),
         "bare_view_vs_bare_wsgi": _ratio(rate["bare_view"], rate["bare_wsgi"]),
         "signups_posted": posted,

@@ -32,7 +32,6 @@ from django_celery_beat.admin import (
     PeriodicTaskInline,
 )
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
-from django_countries.filters import CountryFilter
 from django_fsm import TransitionNotAllowed
 
 from core.access import (
@@ -41,7 +40,9 @@ from core.access import (
     actor_name,
     user_in_groups,
 )
+from core.admin_filters import CountryFilter
 from core.errors import ServiceError
+from core.kicks import task_send
 from core.validators import validate_multiline, validate_single_line
 
 from . import jobs, selectors, services, tasks
@@ -189,6 +190,8 @@ class CommerceRecordAdmin(ReadOnlyAccess, admin.ModelAdmin):
 
     # The list page's name where it differs from the model's plural (see HQAdminSite).
     list_title: str | Promise | None = None
+    # One COUNT per page, not two: the unfiltered total is not worth a second table scan.
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).using(DB)
@@ -922,10 +925,10 @@ class JobRunAdmin(CommerceRecordAdmin):
             raise PermissionDenied
         try:
             job = jobs.job_lookup(job_slug)
+            task_send(tasks.job_run, job.code, "hand")
         except ServiceError as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
-            tasks.job_run.delay(job.code, "hand")
             self.message_user(
                 request,
                 gettext("“%(job)s” is started; its run is listed here.") % {"job": job.name},
@@ -1029,11 +1032,11 @@ class EmailNotificationAdmin(CommerceRecordAdmin):
 
     @admin.display(description=_("text"))
     def text_body(self, notification: EmailNotification):
-        return _preformatted(notification.body_text)
+        return _preformatted(selectors.email_notification_content(notification).body_text)
 
     @admin.display(description=_("HTML source"))
     def html_source(self, notification: EmailNotification):
-        return _preformatted(notification.body_html)
+        return _preformatted(selectors.email_notification_content(notification).body_html)
 
     @admin.action(description=_("Send the selected failed emails again"))
     def send_again(self, request, queryset) -> None:

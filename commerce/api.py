@@ -7,13 +7,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.access import actor_name
-from core.api import IsCommerceBackOffice
+from core.api import IsCommerceBackOffice, query_filters
+from core.kicks import task_send
 
 from .jobs import JOBS, Job, job_lookup
 from .models import HierarchyMember
@@ -65,13 +65,6 @@ from .tasks import job_run
 LATEST_RUNS_PER_JOB = 5
 
 
-def _query_filters(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    """Validated query parameters; a bad value answers 400 with the field's error."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 _FIELD_ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors.")
 
 
@@ -92,7 +85,7 @@ class ProspectViewSet(BackOfficeViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return prospect_list(**_query_filters(ProspectFilterSerializer, self.request))
+            return prospect_list(**query_filters(ProspectFilterSerializer, self.request))
         return prospect_list()
 
     @extend_schema(
@@ -142,7 +135,7 @@ class CustomerViewSet(BackOfficeViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return customer_list(**_query_filters(CustomerFilterSerializer, self.request))
+            return customer_list(**query_filters(CustomerFilterSerializer, self.request))
         return customer_list()
 
     @extend_schema(
@@ -287,7 +280,7 @@ class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AuditEntrySerializer
 
     def get_queryset(self):
-        key = _query_filters(AuditFilterSerializer, self.request).get("key")
+        key = query_filters(AuditFilterSerializer, self.request).get("key")
         return audit_entry_list(keys=[key] if key else None)
 
 
@@ -300,7 +293,7 @@ class EmailNotificationViewSet(BackOfficeViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            filters = _query_filters(EmailNotificationFilterSerializer, self.request)
+            filters = query_filters(EmailNotificationFilterSerializer, self.request)
             return email_notification_list(
                 recipient=filters.get("recipient"),
                 notification_type=filters.get("type"),
@@ -320,7 +313,7 @@ class JobRunViewSet(BackOfficeViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            slug = _query_filters(JobRunFilterSerializer, self.request).get("job")
+            slug = query_filters(JobRunFilterSerializer, self.request).get("job")
             return job_run_list(job=job_lookup(slug).code if slug else None)
         return job_run_list()
 
@@ -357,10 +350,14 @@ class JobViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[_job_slug],
         request=None,
-        responses={202: JobQueuedSerializer, 404: ServiceErrorSerializer},
+        responses={
+            202: JobQueuedSerializer,
+            404: ServiceErrorSerializer,
+            503: OpenApiResponse(ServiceErrorSerializer, description="The task queue is down."),
+        },
     )
     @action(detail=True, methods=["post"])
     def run(self, request, slug: str):
         job = job_lookup(slug)
-        job_run.delay(job.code, "api")
+        task_send(job_run, job.code, "api")
         return Response({"job": job.code, "queued": True}, status=status.HTTP_202_ACCEPTED)

@@ -17,9 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core.batches import savepoint_apply
 from core.errors import NotFound, ServiceError
+from core.fsm import transition_logs_batched
 from core.kicks import task_kick_on_commit
 
 from .channel.models import (
@@ -29,9 +32,16 @@ from .channel.models import (
     OnboardingRequest,
     PartnerUserRequest,
 )
-from .models import ChannelRequest, Customer, EmailNotification, HierarchyMember, JobRun
+from .emails import EmailSpec
+from .models import (
+    ChannelRequest,
+    Customer,
+    EmailNotification,
+    HierarchyMember,
+    JobRun,
+    Prospect,
+)
 from .services import (
-    EmailSpec,
     email_notifications_queue,
     hierarchy_member_add,
     hierarchy_member_change,
@@ -113,7 +123,7 @@ def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
     uploaded = 0
     model = upload.model
     while True:
-        with transaction.atomic(using=CHANNEL_DB):
+        with transaction.atomic(using=CHANNEL_DB), transition_logs_batched():
             batch: list[Any] = list(
                 model.objects.using(CHANNEL_DB)
                 .select_for_update(skip_locked=True)
@@ -126,13 +136,15 @@ def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
                 ChannelRequest.objects.using(DB).bulk_create(
                     [upload.staged_row(request, run) for request in batch], ignore_conflicts=True
                 )
-                email_notifications_queue(specs=upload.receipts(batch))
+                # Kicked first, so a free worker takes the flow on before the receipts.
                 job_kick_on_commit(code="sync-channel-requests", using=DB)
-            now = timezone.now()
+                email_notifications_queue(specs=upload.receipts(batch))
             for request in batch:
                 request.mark_uploaded(by=f"job {run.job}")
-                request.uploaded_at = now
-            model.objects.using(CHANNEL_DB).bulk_update(batch, ["status", "uploaded_at"])
+            # Every row gets the same values: one UPDATE, where bulk_update builds a CASE per row.
+            model.objects.using(CHANNEL_DB).filter(pk__in=[request.pk for request in batch]).update(
+                status=model.Status.UPLOADED, uploaded_at=timezone.now()
+            )
         uploaded += len(batch)
     return uploaded
 
@@ -158,11 +170,21 @@ def _prospect_row(staged: ChannelRequest) -> dict:
     }
 
 
-def _process_onboarding(staged: ChannelRequest) -> None:
-    from .models import Prospect
+def _process_onboardings(staged_rows: list[ChannelRequest]) -> None:
+    """Create the prospects of these requests together; a request already done is skipped."""
+    done = set(
+        Prospect.objects.using(DB)
+        .filter(request_id__in=[staged.request_id for staged in staged_rows])
+        .values_list("request_id", flat=True)
+    )
+    prospects_create(
+        rows=[_prospect_row(staged) for staged in staged_rows if staged.request_id not in done]
+    )
 
-    if not Prospect.objects.using(DB).filter(request_id=staged.request_id).exists():
-        prospects_create(rows=[_prospect_row(staged)])
+
+def _process_partner_users(staged_rows: list[ChannelRequest]) -> None:
+    for staged in staged_rows:
+        _process_partner_user(staged)
 
 
 def _process_partner_user(staged: ChannelRequest) -> None:
@@ -212,9 +234,17 @@ def _row_error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-ROW_HANDLERS: dict[str, Callable[[ChannelRequest], None]] = {
-    ChannelRequest.Type.ONBOARDING: _process_onboarding,
-    ChannelRequest.Type.PARTNER_USER: _process_partner_user,
+@dataclass(frozen=True)
+class _RowHandler:
+    apply: Callable[[list[ChannelRequest]], None]
+    # Rows that do not depend on each other are applied together (row by row only when that
+    # fails, so a bad row fails alone); the others one at a time, in order.
+    together: bool
+
+
+ROW_HANDLERS: dict[str, _RowHandler] = {
+    ChannelRequest.Type.ONBOARDING: _RowHandler(_process_onboardings, together=True),
+    ChannelRequest.Type.PARTNER_USER: _RowHandler(_process_partner_users, together=False),
 }
 
 
@@ -223,7 +253,7 @@ def channel_requests_synchronize(run: JobRun, batch_size: int) -> tuple[int, int
     processed = failed = 0
     actor = f"job {run.job}"
     while True:
-        with transaction.atomic(using=DB):
+        with transaction.atomic(using=DB), transition_logs_batched():
             batch = list(
                 ChannelRequest.objects.using(DB)
                 .select_for_update(skip_locked=True)
@@ -232,22 +262,30 @@ def channel_requests_synchronize(run: JobRun, batch_size: int) -> tuple[int, int
             )
             if not batch:
                 break
+            errors: dict[int, Exception] = {}
+            for request_type, handler in ROW_HANDLERS.items():
+                rows = [staged for staged in batch if staged.request_type == request_type]
+                failures = savepoint_apply(rows, handler.apply, using=DB, together=handler.together)
+                errors.update((staged.pk, exc) for staged, exc in failures)
             for staged in batch:
                 staged.attempts += 1
-                try:
-                    with transaction.atomic(using=DB):
-                        ROW_HANDLERS[staged.request_type](staged)
-                except Exception as exc:  # recorded on the row; the batch goes on
+                exc = errors.get(staged.pk)
+                if exc is None:
+                    staged.mark_processed(by=actor)
+                else:
                     logger.warning("Staged request %s failed: %s", staged.request_id, exc)
                     staged.mark_failed(by=actor, reason=_row_error(exc)[:2000])
-                    failed += 1
-                else:
-                    staged.mark_processed(by=actor)
-                    staged.processed_at = timezone.now()
-                    processed += 1
-            ChannelRequest.objects.using(DB).bulk_update(
-                batch, ["state", "error", "attempts", "processed_at"]
+                    staged.save(update_fields=["state", "error", "attempts"])
+            done = [staged.pk for staged in batch if staged.pk not in errors]
+            # The processed rows get the same values: one UPDATE (bulk_update: a CASE per row).
+            ChannelRequest.objects.using(DB).filter(pk__in=done).update(
+                state=ChannelRequest.State.PROCESSED,
+                error="",
+                attempts=F("attempts") + 1,
+                processed_at=timezone.now(),
             )
+            processed += len(done)
+            failed += len(errors)
             if any(staged.request_type == ChannelRequest.Type.PARTNER_USER for staged in batch):
                 # 1010 brings the outcome (applied or refused) back to the admin on the site.
                 job_kick_on_commit(code="1010", using=DB)

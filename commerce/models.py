@@ -3,10 +3,12 @@ from decimal import Decimal
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.fields import CountryField
+from core.models import NumberSequence as NumberSequenceBase
 from core.models import PartyFields
 from core.models import TransitionLog as TransitionLogBase
 
@@ -15,16 +17,8 @@ class TransitionLog(TransitionLogBase):
     pass
 
 
-class NumberSequence(models.Model):
+class NumberSequence(NumberSequenceBase):
     """Number sequences for business keys (prospects, customers, hierarchies)."""
-
-    code = models.CharField(max_length=32, unique=True)
-    prefix = models.CharField(max_length=8)
-    width = models.PositiveSmallIntegerField(default=6)
-    next_value = models.PositiveBigIntegerField(default=1)
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.prefix}{self.next_value:0{self.width}d}"
 
 
 class JobRun(models.Model):
@@ -136,7 +130,8 @@ class Prospect(FSMModelMixin, PartyFields):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="commerce_prospect_status"),
-            models.Index(fields=["email"], name="commerce_prospect_email"),
+            # Open requests are found by email case-insensitively (UPPER(email) = UPPER(%s)).
+            models.Index(Upper("email"), "status", name="commerce_prospect_email_ci"),
         ]
 
     def __str__(self) -> str:
@@ -338,7 +333,9 @@ class EmailNotification(models.Model):
     recipient = models.EmailField(_("recipient"), db_index=True)
     language = models.CharField(_("language"), max_length=8, default="en")
     subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("text"))
+    # The template context; the bodies are rendered from it when the email is first sent.
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED

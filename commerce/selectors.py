@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 
+from .emails import EmailSpec, RenderedEmail, email_render
 from .models import (
     AuditEntry,
     ChannelRequest,
@@ -227,3 +228,22 @@ def audit_entry_list(*, keys: list[str] | None = None) -> QuerySet[AuditEntry]:
             | Q(object_key__endswith=f"/{key}")
         )
     return entries.filter(matches)
+
+
+def email_notification_content(notification: EmailNotification) -> RenderedEmail:
+    """What the email says: as sent, or, before its first sending, rendered now."""
+    if notification.body_text:
+        return RenderedEmail(
+            subject=notification.subject,
+            body_text=notification.body_text,
+            body_html=notification.body_html,
+        )
+    return email_render(
+        EmailSpec(
+            type=notification.type,
+            event_key=notification.event_key,
+            recipient=notification.recipient,
+            language=notification.language,
+            context=notification.context,
+        )
+    )

@@ -18,6 +18,7 @@ from .models import (
     JobRun,
     Prospect,
 )
+from .selectors import email_notification_content
 
 
 class ServiceErrorSerializer(serializers.Serializer):
@@ -281,8 +282,19 @@ class EmailNotificationSerializer(serializers.ModelSerializer):
 
 
 class EmailNotificationDetailSerializer(EmailNotificationSerializer):
+    """With the bodies: as sent, or as they will be sent (rendered now) while queued."""
+
+    body_text = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+
     class Meta(EmailNotificationSerializer.Meta):
         fields = (*EmailNotificationSerializer.Meta.fields, "body_text", "body_html")
+
+    def get_body_text(self, notification: EmailNotification) -> str:
+        return email_notification_content(notification).body_text
+
+    def get_body_html(self, notification: EmailNotification) -> str:
+        return email_notification_content(notification).body_html
 
 
 class EmailNotificationFilterSerializer(serializers.Serializer):

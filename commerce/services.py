@@ -1,6 +1,7 @@
 """Commerce HQ actions: each one transaction, with its log rows and on-commit side effects."""
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -8,8 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
-from django.template.loader import render_to_string
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, NotFound, ServiceError
 from core.kicks import task_kick_on_commit
+from core.sequences import number_sequence_take as sequence_take
 from core.validators import validate_multiline, validate_single_line
 
+from .emails import EmailSpec, email_subject
 from .models import (
     AuditEntry,
     Customer,
@@ -29,7 +31,7 @@ from .models import (
     NumberSequence,
     Prospect,
 )
-from .selectors import invitation_token_hash
+from .selectors import email_notification_content, invitation_token_hash
 from .signals import prospects_created
 
 DB = "commerce"
@@ -39,108 +41,135 @@ DB = "commerce"
 
 
 def number_sequence_take(*, code: str, count: int = 1) -> list[str]:
-    """Reserve `count` consecutive numbers; the row lock serializes concurrent takers."""
-    with transaction.atomic(using=DB):
-        sequence = NumberSequence.objects.using(DB).select_for_update().get(code=code)
-        first = sequence.next_value
-        NumberSequence.objects.using(DB).filter(pk=sequence.pk).update(
-            next_value=F("next_value") + count
-        )
-    return [f"{sequence.prefix}{value:0{sequence.width}d}" for value in range(first, first + count)]
+    """Reserve `count` consecutive numbers of this system's sequence `code`."""
+    return sequence_take(model=NumberSequence, using=DB, code=code, count=count)
 
 
 # --- email notifications ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EmailSpec:
-    type: str
-    event_key: str
-    recipient: str
-    language: str
-    context: dict
-
-
-def _render_email(spec: EmailSpec) -> EmailNotification:
-    context = {"store_name": settings.STORE_NAME, "site_url": settings.SITE_URL, **spec.context}
-    folder = f"emails/{spec.type}"
-    with translation.override(spec.language):
-        subject = render_to_string(f"{folder}/subject.txt", context).strip()
-        body_text = render_to_string(f"{folder}/body.txt", context)
-        body_html = render_to_string(f"{folder}/body.html", context)
-    return EmailNotification(
-        type=spec.type,
-        event_key=spec.event_key,
-        recipient=spec.recipient,
-        language=spec.language,
-        subject=" ".join(subject.split()),
-        body_text=body_text,
-        body_html=body_html,
-        next_attempt_at=timezone.now(),
-    )
 
 
 def email_notifications_queue(*, specs: list[EmailSpec]) -> None:
     """Queue emails inside the caller's commerce transaction; one per event, however often."""
     if not specs:
         return
+    now = timezone.now()
     EmailNotification.objects.using(DB).bulk_create(
-        [_render_email(spec) for spec in specs], ignore_conflicts=True
+        [
+            EmailNotification(
+                type=spec.type,
+                event_key=spec.event_key,
+                recipient=spec.recipient,
+                language=spec.language,
+                subject=email_subject(spec),
+                context=spec.context,
+                next_attempt_at=now,
+            )
+            for spec in specs
+        ],
+        ignore_conflicts=True,
     )
-    from .tasks import email_notifications_send
+    from .tasks import EMAIL_TASK_PRIORITY, email_notifications_send
 
-    task_kick_on_commit(email_notifications_send, using=DB)
+    task_kick_on_commit(email_notifications_send, using=DB, priority=EMAIL_TASK_PRIORITY)
 
 
-def email_notifications_send_due() -> int:
-    """Send queued emails that are due; returns how many are left waiting for a retry.
+@dataclass(frozen=True)
+class EmailSendRun:
+    sent: int
+    waiting: int  # still queued: due ones left by the time budget, and ones backing off
+    more_due: bool  # the time budget ran out with emails due
+
+
+def _email_message(notification: EmailNotification, connection):
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+        headers={"X-Notification-Id": str(notification.notification_id)},
+        connection=connection,
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    return message
+
+
+def _email_send(notification: EmailNotification, connection) -> None:
+    if not notification.body_text:
+        # Rendered once: a retry sends what the first attempt sent.
+        rendered = email_notification_content(notification)
+        notification.body_text, notification.body_html = rendered.body_text, rendered.body_html
+    notification.attempts += 1
+    try:
+        connection.open()  # one session for the run; reopened after a failure closed it
+        _email_message(notification, connection).send()
+    except Exception as exc:  # any transport failure is retried, never lost
+        connection.close()
+        notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if notification.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            notification.status = EmailNotification.Status.FAILED
+        else:
+            backoff = timedelta(seconds=10 * 2 ** (notification.attempts - 1))
+            notification.next_attempt_at = timezone.now() + backoff
+    else:
+        notification.status = EmailNotification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+    notification.save(
+        update_fields=[
+            "attempts",
+            "status",
+            "sent_at",
+            "last_error",
+            "next_attempt_at",
+            "body_text",
+            "body_html",
+        ]
+    )
+
+
+def email_notifications_send_due(*, time_budget: float | None = None) -> EmailSendRun:
+    """Send queued emails that are due, for at most `time_budget` seconds.
 
     Each email is locked (SKIP LOCKED), sent and marked sent in a transaction of its own: two
     workers never send the same email, and a worker killed half way through the queue has
-    committed every email the mail server accepted, so none goes out twice.
+    committed every email the mail server accepted, so none goes out twice. The run keeps
+    one SMTP session open. The budget lets the worker turn to other work between runs.
     """
-    from django.core.mail import EmailMultiAlternatives
+    from django.core.mail import get_connection
 
-    while True:
-        with transaction.atomic(using=DB):
-            notification = (
-                EmailNotification.objects.using(DB)
-                .select_for_update(skip_locked=True)
-                .filter(status=EmailNotification.Status.QUEUED, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "id")
-                .first()
-            )
-            if notification is None:
+    deadline = None if time_budget is None else time.monotonic() + time_budget
+    sent = 0
+    more_due = False
+    connection = get_connection()
+    try:
+        while True:
+            if deadline is not None and time.monotonic() >= deadline:
+                more_due = True
                 break
-            message = EmailMultiAlternatives(
-                subject=notification.subject,
-                body=notification.body_text,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[notification.recipient],
-                headers={"X-Notification-Id": str(notification.notification_id)},
-            )
-            if notification.body_html:
-                message.attach_alternative(notification.body_html, "text/html")
-            notification.attempts += 1
-            try:
-                message.send()
-            except Exception as exc:  # any transport failure is retried, never lost
-                notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                if notification.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-                    notification.status = EmailNotification.Status.FAILED
-                else:
-                    backoff = timedelta(seconds=10 * 2 ** (notification.attempts - 1))
-                    notification.next_attempt_at = timezone.now() + backoff
-            else:
-                notification.status = EmailNotification.Status.SENT
-                notification.sent_at = timezone.now()
-                notification.last_error = ""
-            notification.save(
-                update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
-            )
-    return (
+            with transaction.atomic(using=DB):
+                notification = (
+                    EmailNotification.objects.using(DB)
+                    .select_for_update(skip_locked=True)
+                    .filter(
+                        status=EmailNotification.Status.QUEUED,
+                        next_attempt_at__lte=timezone.now(),
+                    )
+                    .order_by("next_attempt_at", "id")
+                    .first()
+                )
+                if notification is None:
+                    break
+                _email_send(notification, connection)
+                sent += notification.status == EmailNotification.Status.SENT
+    finally:
+        connection.close()
+    waiting = (
         EmailNotification.objects.using(DB).filter(status=EmailNotification.Status.QUEUED).count()
     )
+    return EmailSendRun(sent=sent, waiting=waiting, more_due=more_due and waiting > 0)
 
 
 def email_notification_retry(*, notification_id: int) -> EmailNotification:
@@ -155,9 +184,9 @@ def email_notification_retry(*, notification_id: int) -> EmailNotification:
         notification.attempts = 0
         notification.next_attempt_at = timezone.now()
         notification.save(update_fields=["status", "attempts", "next_attempt_at"])
-        from .tasks import email_notifications_send
+        from .tasks import EMAIL_TASK_PRIORITY, email_notifications_send
 
-        task_kick_on_commit(email_notifications_send, using=DB)
+        task_kick_on_commit(email_notifications_send, using=DB, priority=EMAIL_TASK_PRIORITY)
     return notification
 
 

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
-from rest_framework import permissions, status
+from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ErrorDetail
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,6 +17,13 @@ from .access import (
     user_in_groups,
 )
 from .errors import ServiceError
+
+
+def query_filters(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    """Validated query parameters; a bad value answers 400 with the field's error."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 def exception_handler(exc, context):

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
-        from . import fsm, schedules  # noqa: F401  (connect the receivers)
+        from . import fsm, kicks, schedules  # noqa: F401  (connect the receivers)

@@ -26,3 +26,13 @@ class NotAllowed(ServiceError):
 class NotFound(ServiceError):
     status_code = 404
     default_message = _("Not found.")
+
+
+class Unavailable(ServiceError):
+    """A service this needs (the task queue) cannot be reached; nothing was started."""
+
+    status_code = 503
+    default_message = _(
+        "The task queue cannot be reached just now, so nothing was started. "
+        "Please try again in a minute."
+    )

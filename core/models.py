@@ -2,12 +2,15 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
+from .fields import CountryField
 from .validators import validate_multiline, validate_phone, validate_single_line
 
 
-def _line(verbose_name, max_length: int, *, validators=(), **kwargs) -> models.CharField:
+def single_line_field(
+    verbose_name, max_length: int, *, validators=(), **kwargs
+) -> models.CharField:
+    """A CharField that refuses line breaks and control characters (SPEC §11)."""
     return models.CharField(
         verbose_name,
         max_length=max_length,
@@ -19,18 +22,18 @@ def _line(verbose_name, max_length: int, *, validators=(), **kwargs) -> models.C
 class PartyFields(models.Model):
     """The person and company fields of SPEC §5, shared by request, prospect and lead."""
 
-    company_name = _line(_("company name"), 160)
-    first_name = _line(_("first name"), 80)
-    last_name = _line(_("last name"), 80)
+    company_name = single_line_field(_("company name"), 160)
+    first_name = single_line_field(_("first name"), 80)
+    last_name = single_line_field(_("last name"), 80)
     email = models.EmailField(_("email"), max_length=254)
-    phone = _line(_("phone"), 32, validators=[validate_phone])
-    job_title = _line(_("job title"), 120)
-    street = _line(_("street"), 200)
-    city = _line(_("city"), 100)
-    state = _line(_("state or region"), 100, blank=True)
-    postal_code = _line(_("postal code"), 20)
+    phone = single_line_field(_("phone"), 32, validators=[validate_phone])
+    job_title = single_line_field(_("job title"), 120)
+    street = single_line_field(_("street"), 200)
+    city = single_line_field(_("city"), 100)
+    state = single_line_field(_("state or region"), 100, blank=True)
+    postal_code = single_line_field(_("postal code"), 20)
     country = CountryField(_("country"))
-    tax_id = _line(_("tax ID"), 40, blank=True)
+    tax_id = single_line_field(_("tax ID"), 40, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
     comments = models.TextField(
         _("comments"), max_length=2000, blank=True, validators=[validate_multiline]
@@ -85,3 +88,18 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_key}: {self.source_state} → {self.target_state} by {self.actor}"
+
+
+class NumberSequence(models.Model):
+    """A number sequence for business keys: `prefix` + `next_value` padded to `width`."""
+
+    code = models.CharField(max_length=32, unique=True)
+    prefix = models.CharField(max_length=8)
+    width = models.PositiveSmallIntegerField(default=6)
+    next_value = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.prefix}{self.next_value:0{self.width}d}"

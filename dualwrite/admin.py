@@ -477,7 +477,11 @@ class MapStateAdmin(DualwriteAdmin):
 
     def enable_view(self, request):
         self._require_repair(request)
-        states = services.solution_enable_request(actor=actor_name(request.user))
+        try:
+            states = services.solution_enable_request(actor=actor_name(request.user))
+        except ServiceError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(self._url("changelist"))
         self.message_user(
             request,
             gettext(

@@ -14,14 +14,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from commerce.serializers import ServiceErrorSerializer
 from core.access import actor_name
-from core.api import IsIntegrationAdministrator
+from core.api import IsIntegrationAdministrator, query_filters
 from core.errors import NotFound
 
 from . import services
@@ -57,11 +56,7 @@ MAP_REGISTRY_FIELDS = (
 )
 
 
-def _query_filters(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    """Validated query parameters; a bad value answers 400 with the field's error."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+QUEUE_DOWN = OpenApiResponse(ServiceErrorSerializer, description="The task queue is down.")
 
 
 def _map_detail(code: str) -> dict:
@@ -125,6 +120,7 @@ class MapViewSet(viewsets.ViewSet):
             202: MapsQueuedSerializer,
             404: UNKNOWN,
             409: OpenApiResponse(ServiceErrorSerializer, description="The map is paused."),
+            503: QUEUE_DOWN,
         },
     )
     @action(detail=True, methods=["post"], url_path="initial-sync")
@@ -132,7 +128,7 @@ class MapViewSet(viewsets.ViewSet):
         services.initial_sync_request(code=code, actor=actor_name(request.user))
         return Response({"maps": [code], "queued": True}, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses={202: MapsQueuedSerializer})
+    @extend_schema(request=None, responses={202: MapsQueuedSerializer, 503: QUEUE_DOWN})
     @action(detail=False, methods=["post"])
     def enable(self, request):
         """Enable the Commerce solution: register every map, initial-sync it and start it."""
@@ -172,7 +168,7 @@ class DeliveryErrorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            filters = _query_filters(DeliveryErrorFilterSerializer, self.request)
+            filters = query_filters(DeliveryErrorFilterSerializer, self.request)
             return delivery_error_list(map_code=filters.get("map"), state=filters["state"])
         return DeliveryError.objects.using(DB).all()
 
@@ -199,7 +195,7 @@ class DeliveryErrorViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="retry-all")
     def retry_all(self, request):
-        map_code = _query_filters(RetryAllFilterSerializer, request).get("map")
+        map_code = query_filters(RetryAllFilterSerializer, request).get("map")
         count = services.delivery_errors_retry_all(
             actor=actor_name(request.user), map_code=map_code
         )
@@ -223,6 +219,6 @@ class ConflictEntryViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            filters = _query_filters(ConflictFilterSerializer, self.request)
+            filters = query_filters(ConflictFilterSerializer, self.request)
             return conflict_list(record_key=filters.get("record_key"))
         return conflict_list()

@@ -26,6 +26,8 @@ class Direction:
     source: str  # database alias the outbox rows live in
     target: str  # database alias the payload is applied to
     apply: Callable[[dict[str, Any]], None]
+    # Applies many payloads at once (a relay batch), where the target has a service for it.
+    apply_many: Callable[[list[dict[str, Any]]], None] | None = None
     forward: bool = True  # forward: field map's left side → right side
     constants: dict[str, str] = field(default_factory=dict)
     # Two-way maps: finds the target record by key, to compare versions (conflicts).
@@ -104,11 +106,18 @@ ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
 # --- prospects → leads ------------------------------------------------------------------------
 
 
-def _lead_from_prospect(payload: dict[str, Any]) -> None:
-    values = {name: payload[name] for name in PARTY_FIELDS}
-    sales.lead_upsert_from_commerce(
-        prospect_number=payload["prospect_number"], values=values, actor=INTEGRATION_ACTOR
+def _leads_from_prospects(payloads: list[dict[str, Any]]) -> None:
+    sales.leads_upsert_from_commerce(
+        values_by_prospect={
+            payload["prospect_number"]: {name: payload[name] for name in PARTY_FIELDS}
+            for payload in payloads
+        },
+        actor=INTEGRATION_ACTOR,
     )
+
+
+def _lead_from_prospect(payload: dict[str, Any]) -> None:
+    _leads_from_prospects([payload])
 
 
 PROSPECTS_TO_LEADS = TableMap(
@@ -116,7 +125,9 @@ PROSPECTS_TO_LEADS = TableMap(
     name="Prospects → leads",
     key="prospect_number",
     field_map=_identity("prospect_number", *PARTY_FIELDS),
-    directions=(Direction("commerce", "sales", _lead_from_prospect),),
+    directions=(
+        Direction("commerce", "sales", _lead_from_prospect, apply_many=_leads_from_prospects),
+    ),
     # Prospects that predate the integration and are still undecided get their lead.
     initial_sync=(
         InitialSyncStep(

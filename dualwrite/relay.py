@@ -15,8 +15,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+
+from core.batches import savepoint_apply
 
 from .conflicts import apply_two_way
 from .maps import MAPS
@@ -64,22 +66,66 @@ def _source(message: OutboxMessage) -> str:
     return message._state.db or "default"
 
 
+def _direction(message: OutboxMessage):
+    return MAPS[message.map].direction_from(_source(message))
+
+
+def _apply_payloads(messages: list[OutboxMessage]) -> None:
+    """Apply messages of one map: together where its direction can, else the one message."""
+    first = messages[0]
+    table_map, direction = MAPS[first.map], _direction(first)
+    with applying(first.map):
+        if len(messages) > 1 and direction.apply_many is not None:
+            direction.apply_many([message.payload for message in messages])
+        elif direction.target_record is not None:
+            apply_two_way(table_map=table_map, direction=direction, message=first)
+        else:
+            direction.apply(first.payload)
+
+
 def message_apply(*, message: OutboxMessage, target: str) -> bool:
     """Apply one message on `target` with its inbox row; False if it was applied before."""
-    table_map = MAPS[message.map]
-    direction = table_map.direction_from(_source(message))
     with transaction.atomic(using=target):
         _, first_time = InboxMessage.objects.using(target).get_or_create(
             message_id=message.message_id,
             defaults={"map": message.map, "record_key": message.record_key},
         )
         if first_time:
-            with applying(message.map):
-                if direction.target_record is not None:
-                    apply_two_way(table_map=table_map, direction=direction, message=message)
-                else:
-                    direction.apply(message.payload)
+            _apply_payloads([message])
     return first_time
+
+
+def _messages_apply(messages: list[OutboxMessage], target: str) -> dict[int, Exception]:
+    """Apply messages on `target` in one transaction; returns {message pk: error}.
+
+    The messages of a map whose direction has `apply_many` are applied together, the others
+    one by one, each group in a savepoint (`savepoint_apply`), so a failing message is undone
+    alone. A message applied before is a no-op, as in `message_apply`. If the transaction
+    itself fails (the target is down, or another relay stored one of the inbox rows first),
+    nothing is applied and the exception propagates.
+    """
+    errors: dict[int, Exception] = {}
+    with transaction.atomic(using=target):
+        seen = set(
+            InboxMessage.objects.using(target)
+            .filter(message_id__in=[message.message_id for message in messages])
+            .values_list("message_id", flat=True)
+        )
+        by_map: dict[str, list[OutboxMessage]] = {}
+        for message in messages:
+            if message.message_id not in seen:
+                by_map.setdefault(message.map, []).append(message)
+        for group in by_map.values():
+            together = _direction(group[0]).apply_many is not None
+            failures = savepoint_apply(group, _apply_payloads, using=target, together=together)
+            errors.update((message.pk, exc) for message, exc in failures)
+        InboxMessage.objects.using(target).bulk_create(
+            InboxMessage(message_id=m.message_id, map=m.map, record_key=m.record_key)
+            for group in by_map.values()
+            for m in group
+            if m.pk not in errors
+        )
+    return errors
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -91,36 +137,72 @@ def _backoff(attempts: int) -> timedelta:
     )
 
 
-def _deliver(message: OutboxMessage) -> float | None:
-    """Deliver one claimed message; returns the retry delay in seconds when it failed."""
-    direction = MAPS[message.map].direction_from(_source(message))
-    message.attempts += 1
-    try:
-        message_apply(message=message, target=direction.target)
-    except Exception as exc:  # kept with its error and retried; never dropped
-        message.last_error = f"{type(exc).__name__}: {exc}"[:4000]
-        delay = _backoff(message.attempts)
-        message.next_attempt_at = timezone.now() + delay
-        if message.attempts >= settings.DUALWRITE_MAX_ATTEMPTS:
-            message.state = OutboxMessage.State.FAILED
-        logger.warning(
-            "dual-write %s %s failed (attempt %s): %s",
-            message.map,
-            message.record_key,
-            message.attempts,
-            message.last_error,
-        )
-        message.save(update_fields=["attempts", "last_error", "next_attempt_at", "state"])
-        delivery_failed(message=message)
-        return delay.total_seconds()
-    recovered = bool(message.last_error)
-    message.state = OutboxMessage.State.DELIVERED
-    message.delivered_at = timezone.now()
-    message.last_error = ""
-    message.save(update_fields=["attempts", "state", "delivered_at", "last_error"])
-    if recovered:
-        delivery_recovered(message=message)
-    return None
+def _delivery_failed(message: OutboxMessage, exc: Exception) -> float:
+    """Keep the message with its error for a retry (never dropped); returns the delay."""
+    message.last_error = f"{type(exc).__name__}: {exc}"[:4000]
+    delay = _backoff(message.attempts)
+    message.next_attempt_at = timezone.now() + delay
+    if message.attempts >= settings.DUALWRITE_MAX_ATTEMPTS:
+        message.state = OutboxMessage.State.FAILED
+    logger.warning(
+        "dual-write %s %s failed (attempt %s): %s",
+        message.map,
+        message.record_key,
+        message.attempts,
+        message.last_error,
+    )
+    message.save(update_fields=["attempts", "last_error", "next_attempt_at", "state"])
+    delivery_failed(message=message)
+    return delay.total_seconds()
+
+
+def _delivered(messages: list[OutboxMessage]) -> None:
+    """Mark delivered (`attempts` was counted up on each message before it was applied)."""
+    OutboxMessage.objects.using(_source(messages[0])).filter(
+        pk__in=[message.pk for message in messages]
+    ).update(
+        state=OutboxMessage.State.DELIVERED,
+        delivered_at=timezone.now(),
+        last_error="",
+        attempts=F("attempts") + 1,
+    )
+    for message in messages:
+        if message.last_error:
+            delivery_recovered(message=message)
+
+
+def _deliver(messages: list[OutboxMessage]) -> tuple[list[OutboxMessage], list[float]]:
+    """Deliver claimed messages of one source; returns the delivered ones and retry delays.
+
+    They are applied together (one target transaction) and, when that transaction fails,
+    one by one, so that a failure is recorded on the message it belongs to.
+    """
+    by_target: dict[str, list[OutboxMessage]] = {}
+    for message in messages:
+        target = _direction(message).target
+        by_target.setdefault(target, []).append(message)
+        message.attempts += 1
+    delivered: list[OutboxMessage] = []
+    delays: list[float] = []
+    for target, group in by_target.items():
+        try:
+            errors = _messages_apply(group, target)
+        except Exception:
+            errors = {}
+            for message in group:
+                try:
+                    message_apply(message=message, target=target)
+                except Exception as exc:
+                    errors[message.pk] = exc
+        for message in group:
+            error = errors.get(message.pk)
+            if error is None:
+                delivered.append(message)
+            else:
+                delays.append(_delivery_failed(message, error))
+    if delivered:
+        _delivered(delivered)
+    return delivered, delays
 
 
 def outbox_relay(*, source: str, batch_size: int = 200, time_budget: float = 20.0) -> dict:
@@ -131,16 +213,12 @@ def outbox_relay(*, source: str, batch_size: int = 200, time_budget: float = 20.
     while time.monotonic() < deadline:
         with transaction.atomic(using=source):
             batch = list(_claimable(source).select_for_update(skip_locked=True)[:batch_size])
-            delivered_by_map: Counter[str] = Counter()
-            for message in batch:
-                delay = _deliver(message)
-                if delay is None:
-                    delivered_by_map[message.map] += 1
-                else:
-                    failed += 1
-                    retry_in = delay if retry_in is None else min(retry_in, delay)
-            deliveries_count(delivered=delivered_by_map)
-            delivered += delivered_by_map.total()
+            done, delays = _deliver(batch)
+            deliveries_count(delivered=Counter(message.map for message in done))
+            delivered += len(done)
+            failed += len(delays)
+            if delays:
+                retry_in = min(delays if retry_in is None else [*delays, retry_in])
         if not batch:
             break
     more = _claimable(source).exists()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.access import INTEGRATION_ADMINISTRATORS
 from core.errors import NotAllowed, NotFound, ServiceError
-from core.kicks import task_kick_on_commit
+from core.kicks import task_kick_on_commit, task_send
 
 from .maps import MAPS, TableMap, source_aliases
 from .models import DeliveryError, MapState, OutboxMessage
@@ -212,7 +212,7 @@ def initial_sync_request(*, code: str, actor: str) -> MapState:
     _refuse_sync_while_paused(state)
     from .tasks import initial_sync
 
-    transaction.on_commit(lambda: initial_sync.delay(code, actor), using=DB)
+    transaction.on_commit(lambda: task_send(initial_sync, code, actor), using=DB)
     return state
 
 
@@ -221,7 +221,7 @@ def solution_enable_request(*, actor: str) -> list[MapState]:
     states = map_states_register()
     from .tasks import solution_enable as enable
 
-    transaction.on_commit(lambda: enable.delay(actor), using=DB)
+    transaction.on_commit(lambda: task_send(enable, actor), using=DB)
     return states
 
 

@@ -3,12 +3,13 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from core.models import PartyFields
+from core.fields import CountryField
+from core.models import NumberSequence as NumberSequenceBase
+from core.models import PartyFields, single_line_field
 from core.models import TransitionLog as TransitionLogBase
-from core.validators import validate_multiline, validate_phone, validate_single_line
+from core.validators import validate_multiline, validate_phone
 
 from .matching import company_name_key
 
@@ -17,32 +18,15 @@ class TransitionLog(TransitionLogBase):
     pass
 
 
-class NumberSequence(models.Model):
+class NumberSequence(NumberSequenceBase):
     """Number sequences for the Sales business keys (accounts, contacts, opportunities)."""
-
-    code = models.CharField(max_length=32, unique=True)
-    prefix = models.CharField(max_length=8)
-    width = models.PositiveSmallIntegerField(default=6)
-    next_value = models.PositiveBigIntegerField(default=1)
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.prefix}{self.next_value:0{self.width}d}"
-
-
-def _line(verbose_name, max_length: int, *, validators=(), **kwargs) -> models.CharField:
-    return models.CharField(
-        verbose_name,
-        max_length=max_length,
-        validators=[validate_single_line, *validators],
-        **kwargs,
-    )
 
 
 class AddressFields(models.Model):
-    street = _line(_("street"), 200, blank=True)
-    city = _line(_("city"), 100, blank=True)
-    state = _line(_("state or region"), 100, blank=True)
-    postal_code = _line(_("postal code"), 20, blank=True)
+    street = single_line_field(_("street"), 200, blank=True)
+    city = single_line_field(_("city"), 100, blank=True)
+    state = single_line_field(_("state or region"), 100, blank=True)
+    postal_code = single_line_field(_("postal code"), 20, blank=True)
     country = CountryField(_("country"), blank=True)
 
     ADDRESS_FIELD_NAMES = ("street", "city", "state", "postal_code", "country")
@@ -55,11 +39,11 @@ class Account(AddressFields):
     """A company; mirrored to Commerce as an organization customer, keyed by account number."""
 
     account_number = models.CharField(_("account number"), max_length=20, unique=True)
-    name = _line(_("name"), 200)
+    name = single_line_field(_("name"), 200)
     email = models.EmailField(_("email"), blank=True)
-    phone = _line(_("phone"), 32, validators=[validate_phone], blank=True)
+    phone = single_line_field(_("phone"), 32, validators=[validate_phone], blank=True)
     website = models.URLField(_("website"), blank=True)
-    tax_id = _line(_("tax ID"), 40, blank=True)
+    tax_id = single_line_field(_("tax ID"), 40, blank=True)
     prospect_number = models.CharField(
         _("prospect number"), max_length=20, blank=True, db_index=True
     )
@@ -98,11 +82,11 @@ class Contact(AddressFields):
     """A person; mirrored to Commerce as a person customer, keyed by contact number."""
 
     contact_number = models.CharField(_("contact number"), max_length=20, unique=True)
-    first_name = _line(_("first name"), 80, blank=True)
-    last_name = _line(_("last name"), 80)
+    first_name = single_line_field(_("first name"), 80, blank=True)
+    last_name = single_line_field(_("last name"), 80)
     email = models.EmailField(_("email"), blank=True)
-    phone = _line(_("phone"), 32, validators=[validate_phone], blank=True)
-    job_title = _line(_("job title"), 120, blank=True)
+    phone = single_line_field(_("phone"), 32, validators=[validate_phone], blank=True)
+    job_title = single_line_field(_("job title"), 120, blank=True)
     account = models.ForeignKey(
         Account,
         on_delete=models.PROTECT,
@@ -178,7 +162,7 @@ class Lead(FSMModelMixin, PartyFields):
 
     transition_log_model = "sales.TransitionLog"
 
-    topic = _line(_("topic"), 200)
+    topic = single_line_field(_("topic"), 200)
     status = FSMField(_("status"), choices=Status.choices, default=Status.OPEN, protected=True)
     status_reason = models.CharField(
         _("status reason"),
@@ -270,7 +254,7 @@ class Opportunity(FSMModelMixin, models.Model):
     transition_log_model = "sales.TransitionLog"
 
     opportunity_number = models.CharField(_("opportunity number"), max_length=20, unique=True)
-    topic = _line(_("topic"), 200)
+    topic = single_line_field(_("topic"), 200)
     account = models.ForeignKey(
         Account,
         on_delete=models.PROTECT,
@@ -313,7 +297,7 @@ class Opportunity(FSMModelMixin, models.Model):
     description = models.TextField(
         _("description"), max_length=2000, blank=True, validators=[validate_multiline]
     )
-    competitor = _line(_("competitor"), 200, blank=True)
+    competitor = single_line_field(_("competitor"), 200, blank=True)
     prospect_number = models.CharField(
         _("prospect number"), max_length=20, blank=True, db_index=True
     )
@@ -382,7 +366,7 @@ class OpportunityClose(models.Model):
         _("actual revenue"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     close_date = models.DateField(_("close date"))
-    competitor = _line(_("competitor"), 200, blank=True)
+    competitor = single_line_field(_("competitor"), 200, blank=True)
     description = models.TextField(
         _("description"), max_length=2000, blank=True, validators=[validate_multiline]
     )

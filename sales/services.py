@@ -13,11 +13,11 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.sequences import number_sequence_take as sequence_take
 from core.validators import validate_multiline
 
 from .models import (
@@ -63,14 +63,8 @@ class LeadQualification:
 
 
 def number_sequence_take(*, code: str, count: int = 1) -> list[str]:
-    """Reserve `count` consecutive numbers; the row lock serializes concurrent takers."""
-    with transaction.atomic(using=DB):
-        sequence = NumberSequence.objects.using(DB).select_for_update().get(code=code)
-        first = sequence.next_value
-        NumberSequence.objects.using(DB).filter(pk=sequence.pk).update(
-            next_value=F("next_value") + count
-        )
-    return [f"{sequence.prefix}{value:0{sequence.width}d}" for value in range(first, first + count)]
+    """Reserve `count` consecutive numbers of this system's sequence `code`."""
+    return sequence_take(model=NumberSequence, using=DB, code=code, count=count)
 
 
 RecordT = TypeVar("RecordT", bound=models.Model)
@@ -118,11 +112,16 @@ def _apply(record: models.Model, values: dict) -> bool:
     return changed
 
 
-def _save(record: Lead | Account | Contact | Opportunity) -> None:
-    """Validate and save; an existing record's version goes up by one."""
+def _save(record: Lead | Account | Contact | Opportunity, *, validate_unique: bool = True) -> None:
+    """Validate and save; an existing record's version goes up by one.
+
+    `validate_unique=False` skips the uniqueness queries for a caller that has just looked the
+    key up under lock; the database's constraints still hold.
+    """
     if record.pk is not None:
         record.version += 1
-    record.full_clean(exclude=["status"])  # the FSM field is protected and set by transitions
+    # The FSM field is protected and set by transitions.
+    record.full_clean(exclude=["status"], validate_unique=validate_unique)
     record.save()
 
 
@@ -158,43 +157,62 @@ def _choice(value: str, allowed: tuple, *, field: str) -> str:
 # --- integration (called by dual-write) -------------------------------------------------------
 
 
-def lead_upsert_from_commerce(
-    *, prospect_number: str, values: dict, actor: str = "integration"
-) -> Lead:
-    """Create the lead of a Commerce prospect, or update the party fields of its open lead.
+def leads_upsert_from_commerce(
+    *, values_by_prospect: dict[str, dict], actor: str = "integration"
+) -> list[Lead]:
+    """Create the leads of Commerce prospects, or update the party fields of their open leads.
 
-    `values` holds the party fields of SPEC §5. The first call creates the lead owned by the
-    integration user with a timeline note; later calls change an open lead only when a value
-    differs, so a repeated call changes nothing.
+    `values_by_prospect` maps a prospect number to the party fields of SPEC §5. A prospect's
+    first call creates its lead owned by the integration user, with a timeline note; later
+    calls change an open lead only when a value differs, so a repeated call changes nothing.
+    New leads are inserted together, so a relay batch of prospects costs a few statements.
     """
-    values = _known_fields(values, Lead.PARTY_FIELD_NAMES)
+    for values in values_by_prospect.values():
+        _known_fields(values, Lead.PARTY_FIELD_NAMES)
     with transaction.atomic(using=DB):
-        lead = (
-            Lead.objects.using(DB)
+        existing = {
+            lead.prospect_number: lead
+            for lead in Lead.objects.using(DB)
             .select_for_update()
-            .filter(prospect_number=prospect_number)
-            .first()
-        )
-        if lead is None:
-            lead = Lead(
-                prospect_number=prospect_number,
-                owner=settings.SALES_INTEGRATION_USER,
-                lead_source=Lead.Source.B2B_COMMERCE,
-                created_by_integration=True,
-                topic=_("B2B partner request: %(company)s")
-                % {"company": values.get("company_name", "")},
-                **values,
-            )
-            _save(lead)
-            Note.objects.using(DB).create(
+            .filter(prospect_number__in=list(values_by_prospect))
+        }
+        leads, created = [], []
+        for number, values in values_by_prospect.items():
+            lead = existing.get(number)
+            if lead is None:
+                lead = Lead(
+                    prospect_number=number,
+                    owner=settings.SALES_INTEGRATION_USER,
+                    lead_source=Lead.Source.B2B_COMMERCE,
+                    created_by_integration=True,
+                    topic=_("B2B partner request: %(company)s")
+                    % {"company": values.get("company_name", "")},
+                    **values,
+                )
+                # Looked up under lock just now; the unique constraint guards a race.
+                lead.full_clean(exclude=["status"], validate_unique=False)
+                created.append(lead)
+            elif lead.status == Lead.Status.OPEN and _apply(lead, values):
+                _save(lead)
+            leads.append(lead)
+        Lead.objects.using(DB).bulk_create(created)
+        Note.objects.using(DB).bulk_create(
+            Note(
                 lead=lead,
                 author=actor,
                 text=_("Created by dual-write from Commerce prospect %(number)s.")
-                % {"number": prospect_number},
+                % {"number": lead.prospect_number},
             )
-        elif lead.status == Lead.Status.OPEN and _apply(lead, values):
-            _save(lead)
-    return lead
+            for lead in created
+        )
+    return leads
+
+
+def lead_upsert_from_commerce(
+    *, prospect_number: str, values: dict, actor: str = "integration"
+) -> Lead:
+    """`leads_upsert_from_commerce` for one prospect."""
+    return leads_upsert_from_commerce(values_by_prospect={prospect_number: values}, actor=actor)[0]
 
 
 UpsertedT = TypeVar("UpsertedT", Account, Contact)

@@ -9,6 +9,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from config.celery import app as celery_app
 from core.access import GROUPS
@@ -70,13 +71,18 @@ def _isolated_services(request, settings, tmp_path):
         }
     }
     settings.SALES_INTEGRATION_ENABLED = False
+    # Kicked tasks are marked queued in the cache of the process that runs them; this process's
+    # cache is private, so it sends every kick (tests/core/test_kicks.py covers the marks).
+    settings.KICK_QUEUED_SECONDS = 0
     if request.node.get_closest_marker("integration"):
         yield
-        return
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
+    else:
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        yield
+        celery_app.conf.task_always_eager = eager
+    # A language a test activated (a page in Polish, say) must not carry over to the next one.
+    translation.deactivate()
 
 
 @pytest.fixture

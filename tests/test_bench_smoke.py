@@ -59,13 +59,21 @@ def test_benchmark_prints_its_figures(name):
         assert figures["accepted"] > 0
         assert set(figures["commit_to_lead"]) >= DISTRIBUTION
         assert {"worker", "web"} == set(figures["memory"])
+        assert all(peak["peak_pss_mb"] > 0 for peak in figures["memory"].values())
     elif name == "pipeline":
         assert figures["complete"] is True
         assert {"staged", "prospects", "leads"} == set(figures["stages"])
         assert figures["ceiling"]["rows_per_s"] > 0
     elif name == "web":
-        assert {"bare_wsgi", "bare_view", "signup_get", "signup_post"} == set(figures["scenarios"])
+        assert {
+            "bare_wsgi",
+            "bare_view",
+            "signup_get",
+            "signup_post",
+            "signup_post_worker_stopped",
+        } == set(figures["scenarios"])
         assert figures["scenarios"]["signup_post"]["ok"] > 0
+        assert figures["scenarios"]["signup_post_worker_stopped"]["ok"] > 0
         assert figures["signups_stored"] >= figures["signups_posted"]
     else:
         for page in figures["pages"].values():

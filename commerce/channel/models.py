@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -35,7 +36,8 @@ class OnboardingRequest(FSMModelMixin, PartyFields):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "id"], name="channel_request_status"),
-            models.Index(fields=["email"], name="channel_request_email"),
+            # Open requests are found by email case-insensitively (UPPER(email) = UPPER(%s)).
+            models.Index(Upper("email"), "status", name="channel_request_email_ci"),
         ]
 
     def __str__(self) -> str:

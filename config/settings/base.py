@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -31,6 +32,12 @@ INSTALLED_APPS = [
     "sales",
     "dualwrite",
 ]
+
+# How long the consoles' country filters keep the list of countries that occur.
+ADMIN_COUNTRY_FILTER_SECONDS = env.int("ADMIN_COUNTRY_FILTER_SECONDS", default=300)
+
+# Widgets render with the project's templates too (templates/channel/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

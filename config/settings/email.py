@@ -16,3 +16,5 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="B2B Store <partners@b2b.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+# Seconds one run of the sending task may send for before it queues its next run.
+EMAIL_SEND_TIME_BUDGET_SECONDS = env.float("EMAIL_SEND_TIME_BUDGET_SECONDS", default=2.0)

@@ -31,3 +31,6 @@ CELERY_TIMEZONE = "UTC"
 # Seconds between the scheduled (safety-net) runs of each job; jobs are also kicked on commit.
 JOB_SCHEDULE_SECONDS = env.int("JOB_SCHEDULE_SECONDS", default=60)
 JOB_BATCH_SIZE = env.int("JOB_BATCH_SIZE", default=500)
+# How long a kicked task counts as waiting in the queue, so that further kicks are not sent
+# (0: send every kick). It is cleared when the task starts; expiry covers a lost message.
+KICK_QUEUED_SECONDS = env.int("KICK_QUEUED_SECONDS", default=60)

@@ -356,6 +356,25 @@ def test_email_notification_detail_includes_the_body(back_office_client):
     assert "detail" in malformed.json()
 
 
+def test_a_queued_email_shows_the_bodies_it_will_be_sent_with(back_office_client):
+    notification = _notification(
+        body_text="",
+        language="cs",
+        context={"first_name": "Łucja", "last_name": "Kůň", "company_name": "Kůň & <Syn>"},
+        type=EmailNotification.Type.PROSPECT_REJECTED,
+    )
+
+    body = back_office_client.get(
+        f"{API}/email-notifications/{notification.notification_id}/"
+    ).json()
+
+    assert "Łucja" in body["body_text"] and "Kůň & <Syn>" in body["body_text"]
+    assert "Kůň &amp; &lt;Syn&gt;" in body["body_html"]
+    assert '<html lang="cs">' in body["body_html"]
+    notification.refresh_from_db()
+    assert notification.body_text == ""  # shown, not stored: it is stored when sent
+
+
 # --- jobs -------------------------------------------------------------------------------------
 
 
@@ -389,6 +408,24 @@ def test_running_a_job_queues_it_and_records_the_run(back_office_client):
     assert request.status == OnboardingRequest.Status.UPLOADED
     runs = back_office_client.get(f"{API}/job-runs/", {"job": "p-0001"})
     assert [row["id"] for row in runs.json()["results"]] == [run.pk]
+
+
+def test_running_a_job_while_the_task_queue_is_down_says_so(back_office_client, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from commerce.tasks import job_run
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(job_run, "apply_async", refuse)
+
+    response = back_office_client.post(f"{API}/jobs/p-0001/run/")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "queue_unavailable"
+    assert "task queue cannot be reached" in response.json()["detail"]
+    assert not JobRun.objects.exists()
 
 
 def test_running_an_unknown_job_is_a_json_404(back_office_client):

@@ -2,8 +2,8 @@
 
 import pytest
 
+from commerce.emails import EmailSpec, email_render
 from commerce.models import EmailNotification
-from commerce.services import EmailSpec, _render_email
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -16,7 +16,7 @@ SIGN_IN_URL = "https://b2b.example/partner/invitation/tok3n/?next=/&lang=cs"
 
 
 def _render(type_, language="en", **context):
-    return _render_email(
+    return email_render(
         EmailSpec(
             type=type_,
             event_key=f"{type_}:test",

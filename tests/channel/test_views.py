@@ -8,6 +8,7 @@ from django.test import Client
 
 from commerce.channel.models import OnboardingRequest
 from commerce.models import ChannelRequest, EmailNotification, Prospect
+from commerce.selectors import email_notification_content
 from tests.factories import OnboardingRequestFactory, ProspectFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -221,8 +222,10 @@ def test_sign_up_runs_the_upload_on_commit_and_queues_the_receipt(
         type=EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED
     )
     assert receipt.recipient == "zofia@hurtownia-lodz.pl"
-    assert str(request.request_id) in receipt.body_text
-    assert "Hurtownia Łódź Sp. z o.o." in receipt.body_text
+    assert receipt.body_text == ""  # rendered by the sending task
+    body = email_notification_content(receipt).body_text
+    assert str(request.request_id) in body
+    assert "Hurtownia Łódź Sp. z o.o." in body
     page = client.get(response["Location"]).content.decode()
     assert "Status: <strong>Under review</strong>" in page
 
@@ -258,3 +261,18 @@ def test_pages_refuse_other_methods(client):
     assert client.put(SIGN_UP).status_code == 405
     assert client.post("/").status_code == 405
     assert client.post(STATUS).status_code == 405
+
+
+def test_the_country_list_is_in_the_visitors_language_and_keeps_the_choice(client):
+    page = client.get(f"/pl{SIGN_UP}").content.decode()
+    select = re.search(r"<select name=\"country\"[^>]*>(.*?)</select>", page, re.S)
+    assert select is not None
+    assert 'id="id_country"' in select.group(0) and "required" in select.group(0)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select.group(1))
+    assert options[0] == ("", " selected", "Wybierz kraj")  # the prompt, until one is chosen
+    assert ("DE", "", "Niemcy") in options
+    assert len(options) > 240 and sum(bool(chosen) for _, chosen, _ in options) == 1
+
+    shown_again = _post(client, country="CZ", email="bad").content.decode()
+    assert '<option value="CZ" selected>Czechia</option>' in shown_again
+    assert shown_again.count(" selected>") == 1

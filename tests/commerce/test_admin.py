@@ -64,6 +64,20 @@ def test_back_office_sees_all_prospects_with_unicode_company(back_office):
     assert "Poland" in page
 
 
+def test_the_country_filter_offers_the_countries_of_the_prospects_and_filters(back_office):
+    ProspectFactory(country="CZ", company_name="Kůň s.r.o.")
+    ProspectFactory(country="DE", company_name="Pferd GmbH")
+
+    page = back_office.get(PROSPECTS_URL).content.decode()
+    czech = back_office.get(PROSPECTS_URL, {"country": "CZ"}).content.decode()
+
+    countries = page[page.index('id="changelist-filter"') :]
+    assert "?country=CZ" in countries and "?country=DE" in countries
+    assert "?country=PL" not in countries and "?country=FR" not in countries
+    assert countries.index("Czechia") < countries.index("Germany")
+    assert "Kůň s.r.o." in czech and "Pferd GmbH" not in czech
+
+
 @pytest.mark.parametrize("groups", [[SALES_REPRESENTATIVES], []])
 def test_sales_rep_and_other_users_are_sent_to_the_hq_login(client, groups):
     prospect = ProspectFactory()
@@ -611,6 +625,24 @@ def test_run_now_starts_the_job_and_records_a_run(back_office):
     assert (run.trigger, run.outcome) == ("hand", JobRun.Outcome.SUCCEEDED)
     assert "P-0001 Upload channel requests" in response.content.decode()
     assert "is started" in response.content.decode()
+
+
+def test_run_now_while_the_task_queue_is_down_says_so(back_office, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from commerce.tasks import job_run
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    monkeypatch.setattr(job_run, "apply_async", refuse)
+
+    response = back_office.post(_url("commerce_jobrun_run", "p-0001"), follow=True)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "task queue cannot be reached" in page and "is started" not in page
+    assert not JobRun.objects.using("commerce").exists()
 
 
 def test_job_runs_filter_by_outcome(back_office):

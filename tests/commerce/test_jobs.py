@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from commerce.channel.models import OnboardingRequest
 from commerce.jobs import job_execute, job_lookup
-from commerce.models import ChannelRequest, EmailNotification, JobRun, Prospect
+from commerce.models import ChannelRequest, EmailNotification, JobRun, Prospect, TransitionLog
 from core.errors import NotFound
 from tests.factories import OnboardingRequestFactory
 
@@ -92,6 +92,27 @@ def test_a_bad_row_is_recorded_as_failed_and_the_batch_goes_on():
     assert set(Prospect.objects.values_list("request_id", flat=True)) == {
         request.request_id for request in good
     }
+    # The good rows were created together after the batch fell back row by row: no gaps.
+    assert sorted(Prospect.objects.values_list("prospect_number", flat=True)) == [
+        "PR-000001",
+        "PR-000002",
+    ]
+    logs = TransitionLog.objects.filter(model="commerce.channelrequest")
+    assert sorted(logs.values_list("object_key", "target_state")) == sorted(
+        [(str(r.request_id), "processed") for r in good] + [(str(bad.request_id), "failed")]
+    )
+    assert "country" in logs.get(target_state="failed").reason
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size(django_assert_max_num_queries):
+    """Prospects, their numbers, outbox rows and transition logs are written per batch."""
+    OnboardingRequestFactory.create_batch(40)
+    job_execute(code="P-0001")
+    with django_assert_max_num_queries(30):
+        run = job_execute(code="sync-channel-requests")
+    assert run.rows == 40
+    assert Prospect.objects.count() == 40
+    assert TransitionLog.objects.filter(target_state="processed").count() == 40
 
 
 def test_a_failed_row_can_be_retried_after_it_is_fixed(django_capture_on_commit_callbacks):

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from commerce.emails import EmailSpec
 from commerce.models import (
     Customer,
     CustomerHierarchy,
@@ -12,8 +13,8 @@ from commerce.models import (
     Prospect,
     TransitionLog,
 )
+from commerce.selectors import email_notification_content
 from commerce.services import (
-    EmailSpec,
     email_notifications_queue,
     email_notifications_send_due,
     number_sequence_take,
@@ -57,7 +58,7 @@ def test_approve_builds_customers_hierarchy_admin_invitation_and_email():
     assert invitation.used_at is None and invitation.expires_at > invitation.created_at
     email = EmailNotification.objects.get(type=EmailNotification.Type.PROSPECT_APPROVED)
     assert email.recipient == prospect.email
-    assert "/partner/invitation/" in email.body_text
+    assert "/partner/invitation/" in email_notification_content(email).body_text
     log = TransitionLog.objects.get(object_key=prospect.prospect_number)
     assert (log.source_state, log.target_state, log.actor) == ("new", "approved", "backoffice")
 
@@ -86,7 +87,7 @@ def test_reject_records_reason_and_queues_rejected_email():
     assert prospect.status == Prospect.Status.REJECTED
     assert prospect.status_reason == "Poza obszarem"
     email = EmailNotification.objects.get(type=EmailNotification.Type.PROSPECT_REJECTED)
-    assert "Poza obszarem" in email.body_text
+    assert "Poza obszarem" in email_notification_content(email).body_text
     assert CustomerHierarchy.objects.count() == 0
 
 
@@ -94,7 +95,10 @@ def test_reject_reason_hidden_when_profile_does_not_allow_it(settings):
     settings.REJECTION_EMAIL_INCLUDES_REASON = False
     prospect = ProspectFactory()
     prospect_reject(prospect_number=prospect.prospect_number, reason="Internal score", actor="bo")
-    assert "Internal score" not in EmailNotification.objects.get().body_text
+    assert (
+        "Internal score"
+        not in email_notification_content(EmailNotification.objects.get()).body_text
+    )
 
 
 def test_reject_needs_a_reason_and_changes_nothing():
@@ -175,7 +179,7 @@ def test_failing_transport_is_retried_with_backoff_then_marked_failed(settings, 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
     email_notifications_queue(specs=[_spec("event-3")])
 
-    assert email_notifications_send_due() == 1
+    assert email_notifications_send_due().waiting == 1
     notification = EmailNotification.objects.get()
     assert notification.status == EmailNotification.Status.QUEUED
     assert notification.attempts == 1
@@ -187,3 +191,40 @@ def test_failing_transport_is_retried_with_backoff_then_marked_failed(settings, 
     notification.refresh_from_db()
     assert notification.status == EmailNotification.Status.FAILED
     assert notification.attempts == 2
+
+
+def test_bodies_are_rendered_when_first_sent_and_kept_for_retries(monkeypatch):
+    email_notifications_queue(specs=[_spec("event-render")])
+    queued = EmailNotification.objects.get()
+    assert queued.subject and queued.context and not queued.body_text
+    preview = email_notification_content(queued)
+
+    email_notifications_send_due()
+
+    sent = EmailNotification.objects.get()
+    assert (sent.body_text, sent.body_html) == (preview.body_text, preview.body_html)
+    assert mail.outbox[0].body == preview.body_text
+    assert mail.outbox[0].alternatives[0][0] == preview.body_html
+    # What was sent stays what HQ shows, whatever the templates say later.
+    monkeypatch.setattr("commerce.selectors.email_render", lambda spec: None)
+    assert email_notification_content(sent).body_text == preview.body_text
+
+
+def test_a_run_stops_at_its_time_budget_and_says_more_is_due():
+    email_notifications_queue(specs=[_spec(f"event-budget-{n}") for n in range(3)])
+    run = email_notifications_send_due(time_budget=0)
+    assert (run.sent, run.waiting, run.more_due) == (0, 3, True)
+    run = email_notifications_send_due(time_budget=60)
+    assert (run.sent, run.waiting, run.more_due) == (3, 0, False)
+    assert len(mail.outbox) == 3
+
+
+def test_one_mail_session_sends_the_whole_run(monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    opened = []
+    monkeypatch.setattr(EmailBackend, "open", lambda self: opened.append(self), raising=False)
+    email_notifications_queue(specs=[_spec(f"event-session-{n}") for n in range(3)])
+    email_notifications_send_due()
+    assert len(mail.outbox) == 3
+    assert len({id(backend) for backend in opened}) == 1

@@ -185,6 +185,28 @@ def test_enable_registers_syncs_and_starts_every_map(api, django_capture_on_comm
     assert Account.objects.get(account_number="C-000020").name == "Organizace Žluťoučký"
 
 
+def test_enabling_while_the_task_queue_is_down_is_refused_with_why(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from core.errors import Unavailable
+    from dualwrite import services
+    from dualwrite.tasks import solution_enable
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    monkeypatch.setattr(solution_enable, "apply_async", refuse)
+    # The task is sent when the registration commits (at once, in a request), and refused.
+    with (
+        pytest.raises(Unavailable) as refused,
+        django_capture_on_commit_callbacks(using="default", execute=True),
+    ):
+        services.solution_enable_request(actor="ewa")
+    assert refused.value.status_code == 503 and refused.value.code == "queue_unavailable"
+
+
 # --- error log --------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from commerce.models import (
     HierarchyMember,
     Prospect,
 )
+from commerce.selectors import email_notification_content
 from commerce.services import email_notifications_send_due
 from core.errors import NotAllowed
 from dualwrite.relay import outbox_relay
@@ -87,7 +88,7 @@ def test_disqualified_lead_rejects_the_prospect_with_the_reason():
     assert prospect.status == Prospect.Status.REJECTED
     assert prospect.status_reason == "No longer interested"
     rejected = EmailNotification.objects.get(type="prospect_rejected")
-    assert "No longer interested" in rejected.body_text
+    assert "No longer interested" in email_notification_content(rejected).body_text
 
 
 def test_lost_opportunity_rejects_the_prospect_naming_the_competitor():

@@ -65,6 +65,52 @@ def test_relay_creates_the_lead_owned_by_the_integration_user():
     assert _outbox("commerce").get().state == OutboxMessage.State.DELIVERED
 
 
+def test_a_batch_of_prospects_becomes_leads_in_one_go(django_assert_max_num_queries):
+    prospects = commerce.services.prospects_create(rows=_prospect_rows(30))
+    # Claim, inbox check, lead lock, lead and note inserts, inbox insert, mark delivered…
+    # a fixed number of statements, not a number per message.
+    with django_assert_max_num_queries(25):
+        result = outbox_relay(source="commerce")
+    assert result["delivered"] == 30
+    assert set(Lead.objects.values_list("prospect_number", flat=True)) == {
+        prospect.prospect_number for prospect in prospects
+    }
+    assert Note.objects.filter(text__startswith="Created by dual-write").count() == 30
+    assert InboxMessage.objects.using("sales").count() == 30
+    assert set(_outbox("commerce").values_list("state", "attempts")) == {("delivered", 1)}
+
+
+def test_a_bad_message_in_a_batch_fails_alone():
+    good = commerce.services.prospects_create(rows=_prospect_rows(3))
+    bad = _outbox("commerce").get(record_key=good[1].prospect_number)
+    bad.payload = {**bad.payload, "country": "XX"}  # not a country: the lead refuses it
+    bad.save()
+
+    result = outbox_relay(source="commerce")
+
+    assert result["delivered"] == 2 and result["failed"] == 1
+    assert set(Lead.objects.values_list("prospect_number", flat=True)) == {
+        good[0].prospect_number,
+        good[2].prospect_number,
+    }
+    bad.refresh_from_db()
+    assert bad.state == OutboxMessage.State.PENDING and bad.attempts == 1
+    assert "country" in bad.last_error
+    assert not InboxMessage.objects.using("sales").filter(message_id=bad.message_id).exists()
+    assert Note.objects.count() == 2
+
+
+def test_a_message_the_inbox_already_holds_is_marked_delivered_without_applying_it():
+    commerce.services.prospects_create(rows=_prospect_rows(2))
+    first = _outbox("commerce").order_by("id").first()
+    message_apply(message=first, target="sales")  # delivered once; the source did not hear
+
+    outbox_relay(source="commerce")
+
+    assert Lead.objects.count() == 2 and Note.objects.count() == 2
+    assert set(_outbox("commerce").values_list("state", flat=True)) == {"delivered"}
+
+
 def test_a_message_delivered_twice_applies_once():
     commerce.services.prospects_create(rows=_prospect_rows(1))
     message = _outbox("commerce").get()

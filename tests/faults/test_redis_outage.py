@@ -30,7 +30,9 @@ OUTAGE_SECONDS = 20
 def test_redis_outage_during_sign_ups(celery, redis_server, mail_server, settings, caplog):
     # The web side counts sign-ups per client in the Redis cache, configured as in production.
     settings.CACHES = {"default": environ.Env.cache_url_config(redis_server.url(1))}
-    worker = celery.worker("worker")
+    # Prefork, as in the Procfile: tasks run in children, the main process only consumes, so
+    # a task publishing while the broker is gone cannot race the consumer's reconnection.
+    worker = celery.worker("worker", pool="prefork", concurrency=2)
     ledger = Ledger()
     before = leads_for(ledger.sign_up_many("pred", 8))
 

@@ -1,9 +1,10 @@
 """Fault: the Celery worker is killed with SIGKILL in the middle of a batch, then restarted.
 
-The kill lands while the dual-write relay is half way through a batch (four leads committed in
-Sales, the fifth waiting on a row lock the test holds) and while the mailer is half way through
-the queue (an email held by the SMTP server at MAIL FROM). Nothing the killed worker had claimed
-may be lost, and nothing it had already done may happen twice.
+The kill lands while the dual-write relay is half way through a batch (its leads committed in
+Sales, the outbox rows not yet marked delivered in Commerce: the relay waits on a row lock the
+test holds on the map's counter) and while the mailer is half way through the queue (an email
+held by the SMTP server at MAIL FROM). Nothing the killed worker had claimed may be lost, and
+nothing it had already done may happen twice.
 """
 
 import psycopg
@@ -11,8 +12,9 @@ from django.db import connections
 from django.utils import timezone
 
 from commerce.models import EmailNotification, Prospect
-from dualwrite.models import InboxMessage, OutboxMessage
-from dualwrite.services import map_pause, map_resume
+from config.celery import app as celery_app
+from dualwrite.models import InboxMessage, MapState, OutboxMessage
+from dualwrite.services import map_pause
 from tests.integration.support import database_url, wait_until
 
 from .flow import (
@@ -30,20 +32,18 @@ DONE_BEFORE_KILL = 4  # leads the relay, and emails the mailer, get through befo
 PROSPECTS_TO_LEADS = "prospects_to_leads"
 
 
-class InboxRowLock:
-    """An uncommitted inbox row for one message: the relay that applies the message waits on it."""
+class MapCounterLock:
+    """A row lock on a map's state: the relay waits on it to count a batch it has applied in
+    the target, before its source transaction (which marks the batch delivered) commits."""
 
-    def __init__(self, alias: str, message: OutboxMessage) -> None:
-        self.alias = alias
-        self.connection = psycopg.connect(database_url(alias))
+    def __init__(self, code: str) -> None:
+        self.connection = psycopg.connect(database_url("default"))
         self.connection.execute(
-            f"INSERT INTO {InboxMessage._meta.db_table} (message_id, map, record_key, applied_at)"
-            " VALUES (%s, %s, %s, now())",
-            (message.message_id, message.map, message.record_key),
+            f"SELECT 1 FROM {MapState._meta.db_table} WHERE code = %s FOR UPDATE", (code,)
         )
 
     def someone_waits(self) -> bool:
-        with connections[self.alias].cursor() as cursor:
+        with connections["default"].cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND wait_event_type = 'Lock'"
@@ -60,7 +60,7 @@ def test_worker_killed_mid_batch_then_restarted(celery, mail_server):
     victim = celery.worker("victim", pool="prefork")
     before = leads_for(ledger.sign_up_many("pred", 9))
 
-    # New leads wait in the outbox (map paused) until the lock the fifth one will wait on is set;
+    # New leads wait in the outbox (map paused) until the lock the relay will wait on is set;
     # the mail server will hold the fifth email that comes from now on.
     map_pause(code=PROSPECTS_TO_LEADS, actor="fault test")
     mail_server.hold_after(DONE_BEFORE_KILL)
@@ -73,15 +73,18 @@ def test_worker_killed_mid_batch_then_restarted(celery, mail_server):
         .order_by("id")
     )
     assert len(queued) == len(after)
-    lock = InboxRowLock("sales", queued[DONE_BEFORE_KILL])
+    # Resumed without its on-commit kick (map_resume locks the row the relay will wait on), then
+    # the relay is sent once the lock is in place.
+    MapState.objects.filter(code=PROSPECTS_TO_LEADS).update(state=MapState.State.RUNNING)
+    lock = MapCounterLock(PROSPECTS_TO_LEADS)
     try:
-        map_resume(code=PROSPECTS_TO_LEADS, actor="fault test")
+        celery_app.send_task("dualwrite.outbox_relay", args=["commerce"])
 
         def relay_half_way() -> bool:
             applied = InboxMessage.objects.using("sales").filter(
                 message_id__in=[m.message_id for m in queued]
             )
-            return applied.count() == DONE_BEFORE_KILL and lock.someone_waits()
+            return applied.count() == len(queued) and lock.someone_waits()
 
         wait_until(relay_half_way, 30)
         wait_until(lambda: mail_server.held == 1, 30)
@@ -101,7 +104,7 @@ def test_worker_killed_mid_batch_then_restarted(celery, mail_server):
 
     # The story: the leads committed in Sales before the kill were marked delivered only after
     # the restart, so they were delivered twice, and the inbox applied them once.
-    for message in queued[:DONE_BEFORE_KILL]:
+    for message in queued:
         message.refresh_from_db()
         applied = InboxMessage.objects.using("sales").get(message_id=message.message_id)
         assert applied.applied_at < killed_at < message.delivered_at

@@ -1,0 +1,42 @@
+"""The country field checks codes against the country table and displays translated names."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from commerce.models import Prospect
+from sales.models import Account
+
+
+def _country_field(model):
+    return model._meta.get_field("country")
+
+
+@pytest.mark.parametrize("code", ["PL", "CZ", "DE"])
+def test_a_known_code_is_valid(code):
+    _country_field(Prospect).validate(code, None)
+
+
+@pytest.mark.parametrize("code", ["XX", "pl", "POL", "P"])
+def test_an_unknown_code_is_refused_with_the_value(code):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        _country_field(Prospect).validate(code, None)
+    assert error.value.code == "invalid_choice"
+    assert f"Value '{code}' is not a valid choice." in error.value.messages
+
+
+def test_blank_is_refused_where_the_country_is_required_and_allowed_where_not():
+    with pytest.raises(ValidationError) as error:
+        _country_field(Prospect).validate("", None)
+    assert error.value.code == "blank"
+    _country_field(Account).validate("", None)
+
+
+def test_display_choices_follow_the_active_language():
+    field = _country_field(Prospect)
+    with translation.override("pl"):
+        assert dict(field.flatchoices)["DE"] == "Niemcy"
+    with translation.override("cs"):
+        assert dict(field.flatchoices)["DE"] == "Německo"
+    with translation.override("en"):
+        assert dict(field.flatchoices)["DE"] == "Germany"

@@ -1,0 +1,109 @@
+"""Kicks: one queued copy of a task at a time, and a broker outage never undoes a commit."""
+
+from unittest import mock
+
+import pytest
+from celery.signals import task_prerun
+from django.core.cache import cache
+from kombu.exceptions import OperationalError
+
+from commerce.tasks import job_run
+from core.kicks import task_kick_on_commit
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+@pytest.fixture
+def queued_marks(settings):
+    settings.KICK_QUEUED_SECONDS = 60
+    cache.clear()
+
+
+def _kick(capture) -> None:
+    with capture(using="commerce", execute=True):
+        task_kick_on_commit(job_run, "P-0001", "commit", using="commerce")
+
+
+def _started() -> None:
+    task_prerun.send(sender=job_run, task_id="t", task=job_run, args=("P-0001", "commit"))
+
+
+def test_a_kick_waiting_in_the_queue_is_not_sent_again(
+    queued_marks, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(job_run, "apply_async") as send:
+        _kick(django_capture_on_commit_callbacks)
+        _kick(django_capture_on_commit_callbacks)
+        assert send.call_count == 1
+        assert send.call_args.args[0] == ("P-0001", "commit")
+
+        _started()  # the worker took it: work committed from now on needs a new run
+        _kick(django_capture_on_commit_callbacks)
+        assert send.call_count == 2
+
+
+def test_kicks_of_other_arguments_are_sent_each(queued_marks, django_capture_on_commit_callbacks):
+    with mock.patch.object(job_run, "apply_async") as send:
+        _kick(django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(using="commerce", execute=True):
+            task_kick_on_commit(job_run, "1010", "commit", using="commerce")
+        assert [c.args[0] for c in send.call_args_list] == [
+            ("P-0001", "commit"),
+            ("1010", "commit"),
+        ]
+
+
+def test_a_kick_the_broker_refused_is_tried_again_at_the_next_commit(
+    queued_marks, django_capture_on_commit_callbacks, caplog
+):
+    with mock.patch.object(job_run, "apply_async", side_effect=OperationalError("down")) as send:
+        _kick(django_capture_on_commit_callbacks)
+        _kick(django_capture_on_commit_callbacks)
+    assert send.call_count == 2
+    assert "beat schedule will run it" in caplog.text
+
+
+def test_without_a_cache_every_kick_is_sent(queued_marks, django_capture_on_commit_callbacks):
+    # django-redis answers None when Redis is down (DJANGO_REDIS_IGNORE_EXCEPTIONS).
+    with (
+        mock.patch.object(job_run, "apply_async") as send,
+        mock.patch.object(cache, "add", return_value=None),
+    ):
+        _kick(django_capture_on_commit_callbacks)
+        _kick(django_capture_on_commit_callbacks)
+    assert send.call_count == 2
+
+
+def test_a_rolled_back_transaction_sends_nothing(queued_marks, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with (
+        mock.patch.object(job_run, "apply_async") as send,
+        django_capture_on_commit_callbacks(using="commerce", execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(using="commerce"),
+    ):
+        task_kick_on_commit(job_run, "P-0001", "commit", using="commerce")
+        raise RuntimeError
+    assert send.call_count == 0
+
+
+def test_receipts_kick_the_mailer_at_the_lowest_priority(django_capture_on_commit_callbacks):
+    from commerce.emails import EmailSpec
+    from commerce.services import email_notifications_queue
+    from commerce.tasks import email_notifications_send
+
+    spec = EmailSpec(
+        type="prospect_rejected",
+        event_key="kick-priority",
+        recipient="anna@example.pl",
+        language="pl",
+        context={"first_name": "Anna", "last_name": "Nowak", "company_name": "Kůň"},
+    )
+    with (
+        mock.patch.object(email_notifications_send, "apply_async") as send,
+        django_capture_on_commit_callbacks(using="commerce", execute=True),
+    ):
+        email_notifications_queue(specs=[spec])
+    assert send.call_count == 1
+    assert send.call_args.kwargs["priority"] == 9
