@@ -4,7 +4,10 @@ from .env import VAR_DIR, env
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport, with a worker that keeps consuming after Redis was lost mid-task.
+    CELERY_BROKER_TRANSPORT = "core.broker:Transport"
+elif CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
     # kombu's filesystem transport expects its folders to exist.
     (_queue_dir / "out").mkdir(parents=True, exist_ok=True)
@@ -23,6 +26,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task running when the broker goes away finishes: the mailer cut off between the SMTP server's
+# "accepted" and its own "sent" mark would send that email again.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
