@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 
+from core.kicks import task_kick
+
 from . import jobs, services
 
 
@@ -16,12 +18,12 @@ def job_run(code: str, trigger: str = "schedule") -> int:
 EMAIL_TASK_PRIORITY = 9
 
 
-@shared_task(name="commerce.email_notifications_send", bind=True, ignore_result=True)
-def email_notifications_send(self) -> None:
+@shared_task(name="commerce.email_notifications_send", ignore_result=True)
+def email_notifications_send() -> None:
     run = services.email_notifications_send_due(time_budget=settings.EMAIL_SEND_TIME_BUDGET_SECONDS)
     if run.more_due:
         # Behind the tasks queued meanwhile: a burst of emails does not hold up the jobs.
-        self.apply_async(priority=EMAIL_TASK_PRIORITY)
+        task_kick(email_notifications_send, priority=EMAIL_TASK_PRIORITY)
     elif run.waiting:
         # Come back for the ones waiting on a backoff; beat is the safety net.
-        self.apply_async(countdown=15, priority=EMAIL_TASK_PRIORITY)
+        task_kick(email_notifications_send, countdown=15, priority=EMAIL_TASK_PRIORITY)

@@ -44,18 +44,28 @@ def task_kick_on_commit(task: Task, *args, using: str, **options) -> None:
         queued_for = settings.KICK_QUEUED_SECONDS
         if queued_for and cache.add(key, 1, timeout=queued_for) is False:
             return
-        try:
-            task_send(task, *args, **options)
-        except Unavailable as refused:
+        if not task_kick(task, *args, **options):
             cache.delete(key)  # not queued after all: the next commit may try again
-            logger.warning(
-                "The broker is unreachable (%s): %s%r was not sent; the beat schedule will run it.",
-                refused.__cause__,
-                task.name,
-                args,
-            )
 
     transaction.on_commit(kick, using=using)
+
+
+def task_kick(task: Task, *args, **options) -> bool:
+    """Send `task(*args)` now if the broker answers; if not, warn and return False.
+
+    For work that the beat schedule runs anyway, so a kick lost to an outage only delays it.
+    """
+    try:
+        task_send(task, *args, **options)
+    except Unavailable as refused:
+        logger.warning(
+            "The broker is unreachable (%s): %s%r was not sent; the beat schedule will run it.",
+            refused.__cause__,
+            task.name,
+            args,
+        )
+        return False
+    return True
 
 
 def task_send(task: Task, *args, **options) -> None:
