@@ -1,20 +1,22 @@
 """Text rules shared by every form and endpoint (SPEC §11)."""
 
-import unicodedata
+import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_LINE_BREAKS = {"\n", "\r", "\t"}
-
-
-def _has_control_characters(value: str, allowed: set[str]) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in allowed for ch in value)
+# Unicode's control (Cc), surrogate (Cs) and private-use (Co) characters. These ranges are fixed
+# by Unicode's stability policy; one regex search is ten times faster than asking
+# unicodedata.category() for each character (tests/core/test_validators.py checks every one).
+_OTHER_CONTROL = r"\x7f-\x9f\ud800-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+_CONTROL_CHARACTER = re.compile(rf"[\x00-\x1f{_OTHER_CONTROL}]")
+# The same, but tabs and line breaks (\t \n \r: 0x09, 0x0a, 0x0d) are allowed.
+_CONTROL_CHARACTER_NOT_LINE_BREAK = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHER_CONTROL}]")
 
 
 def validate_single_line(value: str) -> None:
-    if _has_control_characters(value, set()):
+    if _CONTROL_CHARACTER.search(value):
         raise ValidationError(
             _("Control characters (such as tabs or line breaks) are not allowed here."),
             code="control_characters",
@@ -22,7 +24,7 @@ def validate_single_line(value: str) -> None:
 
 
 def validate_multiline(value: str) -> None:
-    if _has_control_characters(value, _LINE_BREAKS):
+    if _CONTROL_CHARACTER_NOT_LINE_BREAK.search(value):
         raise ValidationError(_("Control characters are not allowed."), code="control_characters")
 
 
