@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import fsm, kicks, schedules  # noqa: F401  (connect the receivers)
+        from .postgres import list_dumper_register
+
+        list_dumper_register()
