@@ -889,6 +889,7 @@ class JobRunAdmin(CommerceRecordAdmin):
         "job",
         "trigger",
         "started_at",
+        "last_seen_at",
         "finished_at",
         "duration",
         "rows",

@@ -11,13 +11,14 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.batches import savepoint_apply
@@ -123,6 +124,7 @@ def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
     uploaded = 0
     model = upload.model
     while True:
+        _run_alive(run)
         with transaction.atomic(using=CHANNEL_DB), transition_logs_batched():
             batch: list[Any] = list(
                 model.objects.using(CHANNEL_DB)
@@ -253,6 +255,7 @@ def channel_requests_synchronize(run: JobRun, batch_size: int) -> tuple[int, int
     processed = failed = 0
     actor = f"job {run.job}"
     while True:
+        _run_alive(run)
         with transaction.atomic(using=DB), transition_logs_batched():
             batch = list(
                 ChannelRequest.objects.using(DB)
@@ -458,6 +461,7 @@ def customers_download(run: JobRun, batch_size: int) -> tuple[int, int]:
     outcomes = _partner_user_request_outcomes(batch_size)
     written = last_id = 0
     while True:
+        _run_alive(run)
         batch, batch_written = _members_download(last_id, batch_size, actor)
         if not batch:
             break
@@ -492,9 +496,46 @@ def job_lookup(name: str) -> Job:
     raise NotFound(f"Unknown job '{name}'. Known jobs: {', '.join(JOBS)}.", code="unknown_job")
 
 
+def _run_alive(run: JobRun) -> None:
+    """A run's sign of life, given once per batch."""
+    JobRun.objects.using(DB).filter(pk=run.pk).update(last_seen_at=timezone.now())
+
+
+def job_runs_interrupted_close(*, code: str) -> int:
+    """Mark the runs of this job whose process died as interrupted; return how many.
+
+    A worker killed mid-run (SIGKILL, a machine restart) leaves its run "running" for ever.
+    A run gives a sign of life every batch, so one silent for JOB_RUN_STALE_SECONDS has no
+    process left; the rows it did not finish are still due, and later runs pick them up.
+    """
+    now = timezone.now()
+    silent_since = now - timedelta(seconds=settings.JOB_RUN_STALE_SECONDS)
+    stale = (
+        JobRun.objects.using(DB)
+        .filter(job=code, outcome=JobRun.Outcome.RUNNING)
+        .filter(
+            Q(last_seen_at__lt=silent_since)
+            | Q(last_seen_at__isnull=True, started_at__lt=silent_since)
+        )
+    )
+    closed = stale.update(
+        outcome=JobRun.Outcome.INTERRUPTED,
+        finished_at=now,
+        message=(
+            f"No sign of life for more than {settings.JOB_RUN_STALE_SECONDS} s: the process "
+            "running it stopped (killed or restarted). Rows it did not finish were left for "
+            "the next runs."
+        ),
+    )
+    if closed:
+        logger.warning("Job %s: %d run(s) without a sign of life marked interrupted.", code, closed)
+    return closed
+
+
 def job_execute(*, code: str, trigger: str = "hand", batch_size: int | None = None) -> JobRun:
     """Run one job now and record the run (start, end, rows, errors, outcome)."""
     job = job_lookup(code)
+    job_runs_interrupted_close(code=job.code)
     run = JobRun.objects.using(DB).create(job=job.code, trigger=trigger)
     try:
         rows, errors = job.run(run, batch_size or settings.JOB_BATCH_SIZE)

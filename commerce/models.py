@@ -29,11 +29,15 @@ class JobRun(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         PARTIAL = "partial", _("Succeeded with row errors")
         FAILED = "failed", _("Failed")
+        # Its process died (SIGKILL, a restart) while it ran; see jobs.job_runs_interrupted_close.
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     job = models.CharField(_("job"), max_length=64, db_index=True)
     trigger = models.CharField(_("trigger"), max_length=16, default="hand")
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Touched once per batch, so that a run whose process died can be told from a long one.
+    last_seen_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
     outcome = models.CharField(

@@ -316,6 +316,7 @@ class JobRunSerializer(serializers.ModelSerializer):
             "job",
             "trigger",
             "started_at",
+            "last_seen_at",
             "finished_at",
             "duration_seconds",
             "rows",

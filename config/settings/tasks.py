@@ -37,6 +37,9 @@ CELERY_TIMEZONE = "UTC"
 # Seconds between the scheduled (safety-net) runs of each job; jobs are also kicked on commit.
 JOB_SCHEDULE_SECONDS = env.int("JOB_SCHEDULE_SECONDS", default=60)
 JOB_BATCH_SIZE = env.int("JOB_BATCH_SIZE", default=500)
+# A running job run silent (no batch started) for this long lost its process: the next run of
+# the job marks it interrupted. Far longer than any one batch takes.
+JOB_RUN_STALE_SECONDS = env.int("JOB_RUN_STALE_SECONDS", default=600)
 # How long a kicked task counts as waiting in the queue, so that further kicks are not sent
 # (0: send every kick). It is cleared when the task starts; expiry covers a lost message.
 KICK_QUEUED_SECONDS = env.int("KICK_QUEUED_SECONDS", default=60)

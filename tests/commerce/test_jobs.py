@@ -1,9 +1,13 @@
 """Jobs P-0001 and "Synchronize orders and channel requests" (SPEC §6)."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from commerce import jobs
 from commerce.channel.models import OnboardingRequest
 from commerce.jobs import job_execute, job_lookup
 from commerce.models import ChannelRequest, EmailNotification, JobRun, Prospect, TransitionLog
@@ -148,3 +152,50 @@ def test_run_job_command_runs_by_hand(capsys):
     assert JobRun.objects.get(job="P-0001").trigger == "hand"
     with pytest.raises(CommandError):
         call_command("run_job", "no-such-job")
+
+
+def _running_run(code: str, *, silent_for: int | None, started_ago: int = 3600) -> JobRun:
+    """A run left "running", as by a worker killed in the middle of it."""
+    now = timezone.now()
+    run = JobRun.objects.create(job=code, trigger="schedule")
+    JobRun.objects.filter(pk=run.pk).update(
+        started_at=now - datetime.timedelta(seconds=started_ago),
+        last_seen_at=None if silent_for is None else now - datetime.timedelta(seconds=silent_for),
+    )
+    return run
+
+
+def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_run(settings, caplog):
+    settings.JOB_RUN_STALE_SECONDS = 600
+    killed = _running_run("P-0001", silent_for=601)
+    never_started_a_batch = _running_run("P-0001", silent_for=None)
+    long_but_alive = _running_run("P-0001", silent_for=30)
+    other_job = _running_run("1010", silent_for=3600)
+    OnboardingRequestFactory.create_batch(2)
+
+    run = job_execute(code="P-0001")
+
+    assert run.outcome == JobRun.Outcome.SUCCEEDED and run.rows == 2
+    for interrupted in (killed, never_started_a_batch):
+        interrupted.refresh_from_db()
+        assert interrupted.outcome == JobRun.Outcome.INTERRUPTED
+        assert interrupted.finished_at is not None
+        assert "No sign of life for more than 600 s" in interrupted.message
+    for untouched in (long_but_alive, other_job):
+        untouched.refresh_from_db()
+        assert (untouched.outcome, untouched.finished_at) == (JobRun.Outcome.RUNNING, None)
+    assert "Job P-0001: 2 run(s) without a sign of life marked interrupted." in caplog.text
+
+
+def test_a_run_gives_a_sign_of_life_every_batch(monkeypatch):
+    OnboardingRequestFactory.create_batch(3)
+    seen = []
+    real_alive = jobs._run_alive
+    monkeypatch.setattr(jobs, "_run_alive", lambda run: seen.append(run.pk) or real_alive(run))
+
+    run = job_execute(code="P-0001", batch_size=1)
+
+    # Three batches of onboarding requests and the empty read that ends each kind of request.
+    assert len(seen) == 3 + 1 + 1 and set(seen) == {run.pk}
+    run.refresh_from_db()
+    assert run.last_seen_at is not None and run.last_seen_at >= run.started_at
