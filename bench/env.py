@@ -190,8 +190,8 @@ class BenchEnvironment:
 
     # --- server processes ---------------------------------------------------------------------
 
-    def _start(self, name: str, command: list[str]) -> Service:
-        log_path = LOG_DIR / f"{self.prefix}-{name}.log"
+    def _start(self, name: str, command: list[str], log_name: str = "") -> Service:
+        log_path = LOG_DIR / f"{self.prefix}-{log_name or name}.log"
         with log_path.open("w", encoding="utf-8") as log:
             process = subprocess.Popen(
                 command,
@@ -206,22 +206,37 @@ class BenchEnvironment:
         return service
 
     def start_worker(self, *, pool: str = "prefork", concurrency: int = 2) -> Service:
-        worker = self._start(
-            "worker",
-            [
-                *(sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info"),
-                *("-P", pool, "--concurrency", str(concurrency), "-n", f"bench-{os.getpid()}@%h"),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-            ],
-        )
+        return self.start_workers(pool=pool, concurrency=concurrency, processes=1)[0]
+
+    def start_workers(self, *, pool: str, concurrency: int, processes: int) -> list[Service]:
+        """`processes` celery workers, all named "worker" (measured and read together)."""
+        workers = [
+            self._start(
+                "worker",
+                [
+                    *(sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info"),
+                    *("-P", pool, "--concurrency", str(concurrency)),
+                    *("-n", f"bench-{os.getpid()}-{number}@%h"),
+                    *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+                ],
+                log_name=f"worker-{number}" if processes > 1 else "worker",
+            )
+            for number in range(processes)
+        ]
 
         def ready() -> bool:
-            worker.check_alive()
-            return " ready." in worker.log()
+            for worker in workers:
+                worker.check_alive()
+            return all(" ready." in worker.log() for worker in workers)
 
         wait_until(ready, START_TIMEOUT, "celery worker start")
-        logger.info("celery worker ready (pool %s, concurrency %s)", pool, concurrency)
-        return worker
+        logger.info(
+            "celery worker ready (%s process(es), pool %s, concurrency %s)",
+            processes,
+            pool,
+            concurrency,
+        )
+        return workers
 
     def start_web(self, *, app: str = "config.wsgi:application", workers: int = 2) -> str:
         """Start gunicorn; returns its base URL."""
@@ -249,8 +264,8 @@ class BenchEnvironment:
         logger.info("gunicorn ready at %s (%s workers, %s)", base_url, workers, app)
         return base_url
 
-    def service(self, name: str) -> Service:
-        return next(service for service in self.services if service.name == name)
+    def services_named(self, name: str) -> list[Service]:
+        return [service for service in self.services if service.name == name]
 
     def stop(self) -> None:
         for service in reversed(self.services):
@@ -272,21 +287,28 @@ class _Peak:
 
 
 class PeakMemory:
-    """Samples the resident memory of services (each with its children) in a thread."""
+    """Samples the resident memory of services (each with its children) in a thread.
+
+    Services of one name (several worker processes, say) are measured together, as one sum.
+    """
 
     def __init__(self, services: Iterable[Service], interval: float = 0.2) -> None:
-        self.services = list(services)
+        self.groups: dict[str, list[Service]] = {}
+        for service in services:
+            self.groups.setdefault(service.name, []).append(service)
         self.interval = interval
-        self.peaks = {service.name: _Peak() for service in self.services}
+        self.peaks = {name: _Peak() for name in self.groups}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self, service: Service) -> None:
-        try:
-            root = psutil.Process(service.process.pid)
-            processes = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return
+    def _sample(self, name: str, services: list[Service]) -> None:
+        processes = []
+        for service in services:
+            try:
+                root = psutil.Process(service.process.pid)
+                processes += [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
         sizes, shares = [], []
         for process in processes:
             try:
@@ -295,7 +317,7 @@ class PeakMemory:
                 continue
             sizes.append(memory.rss)
             shares.append(memory.pss)
-        peak = self.peaks[service.name]
+        peak = self.peaks[name]
         peak.total = max(peak.total, sum(sizes))
         peak.total_pss = max(peak.total_pss, sum(shares))
         peak.largest = max(peak.largest, max(sizes, default=0))
@@ -303,8 +325,8 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            for service in self.services:
-                self._sample(service)
+            for name, services in self.groups.items():
+                self._sample(name, services)
             self._stop.wait(self.interval)
 
     def __enter__(self) -> "PeakMemory":
@@ -331,11 +353,12 @@ class PeakMemory:
 TASK_SUCCEEDED = re.compile(r"Task ([\w.]+)\[[^\]]+\] succeeded in ([\d.]+)s")
 
 
-def worker_tasks(worker: Service) -> dict:
-    """Tasks the worker finished, by name: how many, and their run time (from its log)."""
+def worker_tasks(workers: list[Service]) -> dict:
+    """Tasks the workers finished, by name: how many, and their run time (from their logs)."""
     seconds: dict[str, list[float]] = {}
-    for name, took in TASK_SUCCEEDED.findall(worker.log()):
-        seconds.setdefault(name, []).append(float(took))
+    for worker in workers:
+        for name, took in TASK_SUCCEEDED.findall(worker.log()):
+            seconds.setdefault(name, []).append(float(took))
     return {
         name: {"count": len(values), "busy_s": round(sum(values), 2), **distribution_ms(values)}
         for name, values in sorted(seconds.items())

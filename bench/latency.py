@@ -175,6 +175,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=120, help="wait this long for leads")
     parser.add_argument("--worker-pool", default="prefork")
     parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument(
+        "--worker-processes", type=int, default=1, help="celery workers (as `honcho -c worker=N`)"
+    )
     parser.add_argument("--web-workers", type=int, default=2)
     args = parser.parse_args(argv)
     logging_setup()
@@ -183,7 +186,11 @@ def main(argv: list[str] | None = None) -> None:
     with BenchEnvironment() as env:
         env.prepare()
         env.activate()
-        env.start_worker(pool=args.worker_pool, concurrency=args.worker_concurrency)
+        env.start_workers(
+            pool=args.worker_pool,
+            concurrency=args.worker_concurrency,
+            processes=args.worker_processes,
+        )
         base_url = env.start_web(workers=args.web_workers)
         client = SignUpClient(base_url, tag)
 
@@ -207,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
                 logger.warning("%s", exc)
         latencies = lead_latencies(accepted)
         job_runs = _job_runs()
-        tasks = worker_tasks(env.service("worker"))
+        tasks = worker_tasks(env.services_named("worker"))
 
     sending_span = max(s.started_at for s in sent) - min(s.started_at for s in sent)
     commit_to_lead = distribution_ms(latencies.commit_to_lead)

@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=1200, help="give up after this long")
     parser.add_argument("--worker-pool", default="prefork")
     parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument(
+        "--worker-processes", type=int, default=1, help="celery workers (as `honcho -c worker=N`)"
+    )
     parser.add_argument("--web-workers", type=int, default=2)
     args = parser.parse_args(argv)
     count = args.requests
@@ -191,7 +194,11 @@ def main(argv: list[str] | None = None) -> None:
         env.activate()
         from commerce.tasks import job_run
 
-        env.start_worker(pool=args.worker_pool, concurrency=args.worker_concurrency)
+        env.start_workers(
+            pool=args.worker_pool,
+            concurrency=args.worker_concurrency,
+            processes=args.worker_processes,
+        )
         base_url = env.start_web(workers=args.web_workers)
 
         timer = Timer()
@@ -217,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
                 logger.warning("%s; counts: %s", exc, stage_counts())
         spans = stage_spans()
         runs = job_runs()
-        tasks = worker_tasks(env.service("worker"))
+        tasks = worker_tasks(env.services_named("worker"))
         final_counts = stage_counts()
 
         logger.info("timing the ceiling: %s rows straight into the three tables", count)

@@ -4,6 +4,8 @@
 
 Each benchmark runs in a process of its own; its JSON is saved as var/bench/<size>/<name>.json,
 a line per target goes to stderr, and one JSON object with all of them goes to stdout.
+`pipeline_threads` is the pipeline with the worker as two single-process workers of the threads
+pool instead of one prefork worker: the other way to run the workers on two cores.
 """
 
 import argparse
@@ -14,26 +16,41 @@ import sys
 
 from .env import BASE_DIR, LOG_DIR
 
+THREADS_WORKERS = [
+    "--worker-pool",
+    "threads",
+    "--worker-concurrency",
+    "2",
+    "--worker-processes",
+    "2",
+]
 RUNS = {
     "full": {
         "latency": ["--rate", "20", "--seconds", "30"],
         "pipeline": ["--requests", "10000"],
+        "pipeline_threads": ["--requests", "10000", *THREADS_WORKERS],
         "web": ["--seconds", "15", "--concurrency", "4"],
         "views": ["--rows", "100000"],
     },
     "smoke": {
         "latency": ["--rate", "5", "--seconds", "5"],
         "pipeline": ["--requests", "200"],
+        "pipeline_threads": ["--requests", "200", *THREADS_WORKERS],
         "web": ["--seconds", "2", "--concurrency", "2"],
         "views": ["--rows", "2000", "--renders", "3"],
     },
 }
 
 
+def benchmark_module(name: str) -> str:
+    """The benchmark a run uses: `pipeline_threads` is a run of `pipeline`."""
+    return name.partition("_")[0]
+
+
 def benchmark_run(name: str, args: list[str], env: dict[str, str] | None = None) -> dict:
-    """Run `python -m bench.<name> ARGS` and return the JSON object it printed."""
+    """Run `python -m bench.<benchmark> ARGS` and return the JSON object it printed."""
     finished = subprocess.run(
-        [sys.executable, "-m", f"bench.{name}", *args],
+        [sys.executable, "-m", f"bench.{benchmark_module(name)}", *args],
         cwd=BASE_DIR,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
