@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 
+from .channel.models import OnboardingRequest, PartnerUserRequest
 from .emails import EmailSpec, RenderedEmail, email_render
 from .models import (
     AuditEntry,
@@ -24,6 +25,7 @@ from .models import (
 )
 
 DB = "commerce"
+CHANNEL_DB = "channel"
 
 
 def prospect_list(*, status: str | None = None, search: str | None = None) -> QuerySet[Prospect]:
@@ -38,6 +40,39 @@ def prospect_list(*, status: str | None = None, search: str | None = None) -> Qu
             | Q(last_name__icontains=search)
         )
     return prospects
+
+
+def job_backlog_seconds() -> float:
+    """Age of the oldest work that the jobs or the mailer should have taken; 0 when none waits.
+
+    Channel requests waiting for P-0001, staged requests waiting for the sync job and due emails
+    waiting for the mailer: when this keeps growing, no worker (or no beat) is running.
+    Each is one index lookup (status, then id or due time).
+    """
+    now = timezone.now()
+    waiting_since = [
+        OnboardingRequest.objects.using(CHANNEL_DB)
+        .filter(status=OnboardingRequest.Status.RECEIVED)
+        .order_by("id")
+        .values_list("created_at", flat=True)
+        .first(),
+        PartnerUserRequest.objects.using(CHANNEL_DB)
+        .filter(status=PartnerUserRequest.Status.RECEIVED)
+        .order_by("id")
+        .values_list("created_at", flat=True)
+        .first(),
+        ChannelRequest.objects.using(DB)
+        .filter(state=ChannelRequest.State.NEW)
+        .order_by("id")
+        .values_list("staged_at", flat=True)
+        .first(),
+        EmailNotification.objects.using(DB)
+        .filter(status=EmailNotification.Status.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first(),
+    ]
+    return max(((now - since).total_seconds() for since in waiting_since if since), default=0.0)
 
 
 def onboarding_open_for_email(*, email: str) -> bool:

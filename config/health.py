@@ -1,9 +1,10 @@
-"""/health/: every database alias, the broker and the dual-write lag (SPEC §10, issue 5)."""
+"""/health/: the databases, the broker, the jobs' backlog and the dual-write lag (SPEC §10)."""
 
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import JsonResponse
 
+from commerce.selectors import job_backlog_seconds
 from config.celery import app as celery_app
 from dualwrite.selectors import dualwrite_lag_seconds
 
@@ -26,22 +27,34 @@ def _broker() -> str:
     return "ok"
 
 
+def _status(ok: bool, seconds: float | None, *, behind: str) -> str:
+    return "ok" if ok else behind if seconds is not None else "unknown"
+
+
 def health(request):
     databases = {alias: _database(alias) for alias in settings.DATABASES}
     broker = _broker()
     checks_ok = broker == "ok" and all(state == "ok" for state in databases.values())
     lag = dualwrite_lag_seconds() if checks_ok else None
     lag_ok = lag is not None and lag <= settings.DUALWRITE_LAG_ALERT_SECONDS
-    healthy = checks_ok and lag_ok
+    # Work waiting for the workers: it grows when the broker answers but nothing consumes.
+    backlog = job_backlog_seconds() if checks_ok else None
+    backlog_ok = backlog is not None and backlog <= settings.JOB_BACKLOG_ALERT_SECONDS
+    healthy = checks_ok and lag_ok and backlog_ok
     return JsonResponse(
         {
             "status": "ok" if healthy else "degraded",
             "databases": databases,
             "broker": broker,
+            "jobs": {
+                "backlog_seconds": backlog,
+                "threshold_seconds": settings.JOB_BACKLOG_ALERT_SECONDS,
+                "status": _status(backlog_ok, backlog, behind="behind"),
+            },
             "dualwrite": {
                 "lag_seconds": lag,
                 "threshold_seconds": settings.DUALWRITE_LAG_ALERT_SECONDS,
-                "status": "ok" if lag_ok else "lagging" if lag is not None else "unknown",
+                "status": _status(lag_ok, lag, behind="lagging"),
             },
         },
         status=200 if healthy else 503,

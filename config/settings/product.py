@@ -18,3 +18,6 @@ DUALWRITE_MAX_ATTEMPTS = env.int("DUALWRITE_MAX_ATTEMPTS", default=10)
 SALES_INTEGRATION_USER = env.str("SALES_INTEGRATION_USER", default="integration")
 # /health/ answers 503 when the oldest undelivered dual-write message is older than this.
 DUALWRITE_LAG_ALERT_SECONDS = env.int("DUALWRITE_LAG_ALERT_SECONDS", default=300)
+# /health/ answers 503 when a channel request, staged request or due email has waited for the
+# jobs or the mailer longer than this (they run at least every JOB_SCHEDULE_SECONDS).
+JOB_BACKLOG_ALERT_SECONDS = env.int("JOB_BACKLOG_ALERT_SECONDS", default=300)
