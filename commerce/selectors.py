@@ -42,6 +42,11 @@ def prospect_list(*, status: str | None = None, search: str | None = None) -> Qu
     return prospects
 
 
+def _earliest(rows: QuerySet, field: str, *, order: str = "id"):
+    """`field` of the first row in `order` (ids grow with time), or None."""
+    return rows.order_by(order).values_list(field, flat=True).first()
+
+
 def job_backlog_seconds() -> float:
     """Age of the oldest work that the jobs or the mailer should have taken; 0 when none waits.
 
@@ -51,26 +56,20 @@ def job_backlog_seconds() -> float:
     """
     now = timezone.now()
     waiting_since = [
-        OnboardingRequest.objects.using(CHANNEL_DB)
-        .filter(status=OnboardingRequest.Status.RECEIVED)
-        .order_by("id")
-        .values_list("created_at", flat=True)
-        .first(),
-        PartnerUserRequest.objects.using(CHANNEL_DB)
-        .filter(status=PartnerUserRequest.Status.RECEIVED)
-        .order_by("id")
-        .values_list("created_at", flat=True)
-        .first(),
-        ChannelRequest.objects.using(DB)
-        .filter(state=ChannelRequest.State.NEW)
-        .order_by("id")
-        .values_list("staged_at", flat=True)
-        .first(),
-        EmailNotification.objects.using(DB)
-        .filter(status=EmailNotification.Status.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first(),
+        _earliest(channel.objects.using(CHANNEL_DB).filter(status="received"), "created_at")
+        for channel in (OnboardingRequest, PartnerUserRequest)  # both say "received"
+    ]
+    waiting_since += [
+        _earliest(
+            ChannelRequest.objects.using(DB).filter(state=ChannelRequest.State.NEW), "staged_at"
+        ),
+        _earliest(
+            EmailNotification.objects.using(DB).filter(
+                status=EmailNotification.Status.QUEUED, next_attempt_at__lte=now
+            ),
+            "next_attempt_at",
+            order="next_attempt_at",
+        ),
     ]
     return max(((now - since).total_seconds() for since in waiting_since if since), default=0.0)
 
