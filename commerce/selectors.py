@@ -56,8 +56,10 @@ def job_backlog_seconds() -> float:
     """
     now = timezone.now()
     waiting_since = [
-        _earliest(channel.objects.using(CHANNEL_DB).filter(status="received"), "created_at")
-        for channel in (OnboardingRequest, PartnerUserRequest)  # both say "received"
+        _earliest(
+            channel.objects.using(CHANNEL_DB).filter(status=channel.Status.RECEIVED), "created_at"
+        )
+        for channel in (OnboardingRequest, PartnerUserRequest)
     ]
     waiting_since += [
         _earliest(
