@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -130,16 +131,34 @@ def _email_send(notification: EmailNotification, connection) -> None:
     )
 
 
+# One mailer run at a time, marked in the cache; the mark is renewed with every email, so a
+# killed run's mark is gone 20 s after its last email.
+_MAILER_RUNNING_KEY = "commerce:mailer-running"
+_MAILER_RUNNING_SECONDS = 20
+
+
+def _emails_waiting() -> int:
+    queued = EmailNotification.objects.using(DB).filter(status=EmailNotification.Status.QUEUED)
+    return queued.count()
+
+
 def email_notifications_send_due(*, time_budget: float | None = None) -> EmailSendRun:
     """Send queued emails that are due, for at most `time_budget` seconds.
 
     Each email is locked (SKIP LOCKED), sent and marked sent in a transaction of its own: two
     workers never send the same email, and a worker killed half way through the queue has
-    committed every email the mail server accepted, so none goes out twice. The run keeps
-    one SMTP session open. The budget lets the worker turn to other work between runs.
+    committed every email the mail server accepted before the one it was handing over. Only
+    that one can go out again (SMTP's "accepted" and the database's commit cannot be one
+    step), and since only one run sends at a time, it is at most one email per kill. A run
+    that finds another under way sends nothing and reports what waits (its task comes back
+    later, in case the other run died). The run keeps one SMTP session open. The budget lets
+    the worker turn to other work between runs.
     """
     from django.core.mail import get_connection
 
+    # Only a definite "already there" means another run; a cache outage (None) sends anyway.
+    if cache.add(_MAILER_RUNNING_KEY, 1, timeout=_MAILER_RUNNING_SECONDS) is False:
+        return EmailSendRun(sent=0, waiting=_emails_waiting(), more_due=False)
     deadline = None if time_budget is None else time.monotonic() + time_budget
     sent = 0
     more_due = False
@@ -162,13 +181,13 @@ def email_notifications_send_due(*, time_budget: float | None = None) -> EmailSe
                 )
                 if notification is None:
                     break
+                cache.touch(_MAILER_RUNNING_KEY, _MAILER_RUNNING_SECONDS)
                 _email_send(notification, connection)
                 sent += notification.status == EmailNotification.Status.SENT
     finally:
         connection.close()
-    waiting = (
-        EmailNotification.objects.using(DB).filter(status=EmailNotification.Status.QUEUED).count()
-    )
+        cache.delete(_MAILER_RUNNING_KEY)
+    waiting = _emails_waiting()
     return EmailSendRun(sent=sent, waiting=waiting, more_due=more_due and waiting > 0)
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 
 from commerce.emails import EmailSpec
 from commerce.models import (
@@ -15,6 +16,7 @@ from commerce.models import (
 )
 from commerce.selectors import email_notification_content
 from commerce.services import (
+    EmailSendRun,
     email_notifications_queue,
     email_notifications_send_due,
     number_sequence_take,
@@ -228,3 +230,17 @@ def test_one_mail_session_sends_the_whole_run(monkeypatch):
     email_notifications_send_due()
     assert len(mail.outbox) == 3
     assert len({id(backend) for backend in opened}) == 1
+
+
+def test_one_mailer_runs_at_a_time():
+    email_notifications_queue(specs=[_spec("event-one-mailer")])
+    cache.add("commerce:mailer-running", 1, timeout=60)  # a run under way elsewhere
+
+    # It sends nothing and says what waits, so that its task comes back for it later.
+    assert email_notifications_send_due() == EmailSendRun(sent=0, waiting=1, more_due=False)
+    assert mail.outbox == []
+
+    cache.delete("commerce:mailer-running")  # that run ended
+    assert email_notifications_send_due().sent == 1
+    assert len(mail.outbox) == 1
+    assert cache.get("commerce:mailer-running") is None  # a finished run leaves no mark
