@@ -47,6 +47,15 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        # Every run looks for its job's runs still marked running (jobs.job_runs_interrupted_close):
+        # a handful of rows, however long the history of finished runs grows.
+        indexes = [
+            models.Index(
+                fields=["job"],
+                condition=models.Q(outcome="running"),
+                name="commerce_jobrun_running",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.started_at:%Y-%m-%d %H:%M:%S}"

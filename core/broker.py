@@ -27,7 +27,7 @@ class Channel(kombu_redis.Channel):
                 "messages stay in Redis and return after the visibility timeout."
             )
             raise redis_exceptions.ConnectionError("The broker connection is closed.")
-        return super()._connparams(asynchronous=asynchronous)  # type: ignore[misc]  # no stub
+        return super()._connparams(asynchronous=asynchronous)  # type: ignore[misc]  # private: not in the stubs
 
 
 class Transport(kombu_redis.Transport):

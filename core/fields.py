@@ -1,7 +1,5 @@
 """Model fields shared by the systems."""
 
-from typing import ClassVar
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django_countries import fields as countries_fields
@@ -15,8 +13,6 @@ class CountryField(countries_fields.CountryField):
     A code is checked against the country table directly, and the display choices are built
     once per language.
     """
-
-    _flatchoices_by_language: ClassVar[dict[str | None, list]] = {}
 
     def validate(self, value, model_instance) -> None:
         code = getattr(value, "code", value)
@@ -33,8 +29,9 @@ class CountryField(countries_fields.CountryField):
 
     @property
     def flatchoices(self) -> list:
+        # Per field (each may have its own countries), per language.
+        by_language = self.__dict__.setdefault("_flatchoices_by_language", {})
         language = get_language()
-        cached = self._flatchoices_by_language.get(language)
-        if cached is None:
-            cached = self._flatchoices_by_language[language] = list(super().flatchoices)
-        return cached
+        if language not in by_language:
+            by_language[language] = list(super().flatchoices)
+        return by_language[language]
