@@ -138,6 +138,14 @@ class Prospect(FSMModelMixin, PartyFields):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    # The category of a rejection (a lead or opportunity reason, or "hq"): it picks the
+    # customer-facing line of the decline email; `status_reason` stays internal to HQ.
+    reason_category = models.CharField(_("reason category"), max_length=32, blank=True)
+    # Business keys of the Sales records that decided it (SPEC §7 "each side links").
+    sales_lead = models.CharField(_("Sales lead"), max_length=20, blank=True)
+    sales_opportunity = models.CharField(_("Sales opportunity"), max_length=20, blank=True)
+    # A Sales decision that could not be applied here (SPEC §7); cleared once one is applied.
+    sync_error = models.TextField(_("dual-write error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -159,9 +167,18 @@ class Prospect(FSMModelMixin, PartyFields):
         self.decided_by = by
 
     @transition(field=status, source=Status.NEW, target=Status.REJECTED)
-    def reject(self, *, by: str, reason: str) -> None:
+    def reject(self, *, by: str, reason: str, category: str = "") -> None:
         self.decided_by = by
         self.status_reason = reason
+        self.reason_category = category
+
+    @transition(field=status, source=Status.REJECTED, target=Status.NEW)
+    def reopen(self, *, by: str, reason: str = "") -> None:
+        """Sales reactivated the lead whose disqualification rejected this prospect (§4)."""
+        self.decided_by = ""
+        self.decided_at = None
+        self.status_reason = ""
+        self.reason_category = ""
 
 
 class Customer(models.Model):
@@ -333,6 +350,7 @@ class EmailNotification(models.Model):
         PROSPECT_APPROVED = "prospect_approved", _("B2B prospect approved")
         PROSPECT_REJECTED = "prospect_rejected", _("B2B prospect rejected")
         PARTNER_USER_INVITED = "partner_user_invited", _("Partner user invited")
+        PARTNER_USER_JOINED = "partner_user_joined", _("Partner user joined")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -385,3 +403,38 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_key}.{self.field}: {self.old_value} → {self.new_value}"
+
+
+class DeclineMessage(models.Model):
+    """The customer-facing line of a decline email for one reason category and language.
+
+    Edited by the back office; the CRM's internal reason, a competitor or a rep's notes never
+    reach the customer (SPEC §9). A category without a line of its own uses "generic".
+    """
+
+    class Category(models.TextChoices):
+        GENERIC = "generic", _("Any other reason")
+        LOST = "lost", _("Lead: lost")
+        CANNOT_CONTACT = "cannot_contact", _("Lead: cannot contact")
+        NO_LONGER_INTERESTED = "no_longer_interested", _("Lead: no longer interested")
+        CANCELED = "canceled", _("Lead: canceled")
+        OPPORTUNITY_CANCELED = "opportunity_canceled", _("Opportunity: canceled")
+        OUT_SOLD = "out_sold", _("Opportunity: out-sold")
+        HQ = "hq", _("Rejected in HQ")
+
+    category = models.CharField(_("reason category"), max_length=32, choices=Category.choices)
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField(_("customer-facing message"), max_length=1000)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.CharField(_("updated by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["category", "language"]
+        verbose_name = _("decline message")
+        verbose_name_plural = _("decline messages")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "language"], name="commerce_decline_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.language})"

@@ -704,20 +704,21 @@ class ConflictEntryAdmin(DualwriteAdmin):
         "created_at",
         "map_name",
         "record_key",
+        "field",
         "incoming_from",
         "winner_side",
         "rule_name",
     )
     list_filter = (MapFilter, "winner")
-    search_fields = ("record_key",)
+    search_fields = ("record_key", "field")
     fields = (
         "map_name",
         "record_key",
+        "field",
         "created_at",
         "rule_name",
         "winner_side",
         "values_side_by_side",
-        "resolved_version",
     )
     readonly_fields = fields
 
@@ -739,14 +740,12 @@ class ConflictEntryAdmin(DualwriteAdmin):
 
     @admin.display(description=_("values"))
     def values_side_by_side(self, conflict: ConflictEntry) -> str:
-        incoming, local = conflict.incoming_values, conflict.local_values
         table_map = MAPS.get(conflict.map)
         target = (
             table_map.direction_from(conflict.incoming_side).target
             if table_map and conflict.incoming_side in {d.source for d in table_map.directions}
             else ""
         )
-        names = [*incoming, *(name for name in local if name not in incoming)]
         return render_to_string(
             f"{TEMPLATES}/conflictentry/values.html",
             {
@@ -754,9 +753,5 @@ class ConflictEntryAdmin(DualwriteAdmin):
                 "incoming_side": _system(conflict.incoming_side),
                 "local_side": _system(target) if target else gettext("target"),
                 "winner": _system(conflict.winner),
-                "rows": [
-                    {"field": name, "incoming": incoming.get(name), "local": local.get(name)}
-                    for name in names
-                ],
             },
         )

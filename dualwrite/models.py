@@ -142,40 +142,29 @@ class DeliveryError(models.Model):
 
 
 class ConflictEntry(models.Model):
-    """Both sides changed one record between syncs; the map's rule chose the winner."""
+    """One mapped field changed on both sides between syncs; the map's rule chose the winner.
+
+    `participants` names, per side, the last message id that took part: messages up to it
+    carry the conflict's values and follow its winner when they arrive, so one conflict is one
+    entry, whichever side sees it first.
+    """
 
     map = models.CharField(_("map"), max_length=64, db_index=True)
     record_key = models.CharField(_("record"), max_length=100, db_index=True)
+    field = models.CharField(_("field"), max_length=64, default="")
     rule = models.CharField(_("rule"), max_length=32)
     winner = models.CharField(_("winner"), max_length=16)
     incoming_side = models.CharField(_("incoming from"), max_length=16)
-    incoming_values = models.JSONField(_("incoming values"))
-    incoming_version = models.PositiveIntegerField()
-    local_values = models.JSONField(_("values on the target"))
-    local_version = models.PositiveIntegerField()
-    resolved_version = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    incoming_value = models.JSONField(_("incoming value"), null=True)
+    local_value = models.JSONField(_("value on the target"), null=True)
+    resolved_value = models.JSONField(_("resolved value"), null=True)
+    participants = models.JSONField(default=dict)  # {database alias: last message id}
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = _("conflicts")
+        indexes = [models.Index(fields=["map", "record_key", "field"], name="dualwrite_conflict_f")]
 
     def __str__(self) -> str:
-        return f"{self.map} {self.record_key}: {self.winner} won"
-
-
-class RecordSync(models.Model):
-    """The version of each side of a two-way record at its last sync, to see conflicts."""
-
-    map = models.CharField(max_length=64)
-    record_key = models.CharField(max_length=100)
-    versions = models.JSONField(default=dict)  # {database alias: version}
-    synced_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["map", "record_key"], name="dualwrite_sync_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.map} {self.record_key} {self.versions}"
+        return f"{self.map} {self.record_key}.{self.field}: {self.winner} won"

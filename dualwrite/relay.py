@@ -2,8 +2,8 @@
 
 A batch claims, with SKIP LOCKED, the oldest undelivered message of each record whose earlier
 messages are all delivered (per-record order: a failing change holds back later changes to the
-same record only); a map may also wait for the earlier messages of other maps about the same
-prospect (`TableMap.waits_for`). Each message is applied on the target in one transaction
+same record only). A decision message carries the customers it depends on, so no map waits
+for another. Each message is applied on the target in one transaction
 together with an InboxMessage keyed by its id, then marked delivered on the source. A crash
 between the two commits means a second delivery, which the inbox turns into a no-op.
 """
@@ -37,7 +37,7 @@ UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
 
 
 def _claimable(source: str):
-    """Due messages of running maps that head their record's queue (and their prospect's)."""
+    """Due messages of running maps that head their record's queue."""
     earlier_undelivered = OutboxMessage.objects.using(source).filter(
         id__lt=OuterRef("id"), state__in=UNDELIVERED
     )
@@ -51,13 +51,6 @@ def _claimable(source: str):
             )
         )
     )
-    for code, table_map in MAPS.items():
-        if table_map.waits_for:
-            needed = earlier_undelivered.filter(
-                map__in=table_map.waits_for,
-                payload__prospect_number=OuterRef("payload__prospect_number"),
-            )
-            claimable = claimable.exclude(Q(map=code) & Exists(needed))
     return claimable.order_by("id")
 
 

@@ -145,6 +145,8 @@ class Lead(FSMModelMixin, PartyFields):
         CANNOT_CONTACT = "cannot_contact", _("Cannot contact")
         NO_LONGER_INTERESTED = "no_longer_interested", _("No longer interested")
         CANCELED = "canceled", _("Canceled")
+        # The prospect was approved or rejected in HQ while the integration was off (§3.9).
+        DECIDED_IN_COMMERCE = "decided_in_commerce", _("Decided in Commerce")
 
     OPEN_REASONS = (StatusReason.NEW, StatusReason.CONTACTED)
     DISQUALIFY_REASONS = (
@@ -179,6 +181,8 @@ class Lead(FSMModelMixin, PartyFields):
         _("prospect number"), max_length=20, unique=True, null=True, blank=True
     )
     created_by_integration = models.BooleanField(_("created by integration"), default=False)
+    # A decision of this lead that Commerce could not apply (SPEC §7); cleared once applied.
+    sync_error = models.TextField(_("dual-write error"), blank=True, editable=False)
     account = models.ForeignKey(
         Account,
         on_delete=models.PROTECT,
@@ -231,6 +235,14 @@ class Lead(FSMModelMixin, PartyFields):
     @transition(field=status, source=Status.DISQUALIFIED, target=Status.OPEN)
     def reactivate(self, *, by: str, reason: str = "") -> None:
         self.status_reason = self.StatusReason.NEW
+
+    @transition(field=status, source=Status.OPEN, target=Status.QUALIFIED)
+    def close_approved_in_commerce(self, *, by: str, reason: str = "") -> None:
+        self.status_reason = self.StatusReason.DECIDED_IN_COMMERCE
+
+    @transition(field=status, source=Status.OPEN, target=Status.DISQUALIFIED)
+    def close_rejected_in_commerce(self, *, by: str, reason: str = "") -> None:
+        self.status_reason = self.StatusReason.DECIDED_IN_COMMERCE
 
 
 class Opportunity(FSMModelMixin, models.Model):
@@ -301,6 +313,8 @@ class Opportunity(FSMModelMixin, models.Model):
     prospect_number = models.CharField(
         _("prospect number"), max_length=20, blank=True, db_index=True
     )
+    # A decision of this opportunity that Commerce could not apply (SPEC §7).
+    sync_error = models.TextField(_("dual-write error"), blank=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
