@@ -11,6 +11,7 @@ from core.fields import CountryField
 from core.models import NumberSequence as NumberSequenceBase
 from core.models import PartyFields
 from core.models import TransitionLog as TransitionLogBase
+from core.outboxed import ChangeTracking, OutboxedQuerySet
 
 
 class TransitionLog(TransitionLogBase):
@@ -116,7 +117,7 @@ class ChannelRequest(FSMModelMixin, models.Model):
         """A failed row goes back to the queue of the sync job."""
 
 
-class Prospect(FSMModelMixin, PartyFields):
+class Prospect(FSMModelMixin, ChangeTracking, PartyFields):
     """A would-be business partner, decided in HQ or, with the integration on, in Sales."""
 
     class Status(models.TextChoices):
@@ -146,6 +147,8 @@ class Prospect(FSMModelMixin, PartyFields):
     sales_opportunity = models.CharField(_("Sales opportunity"), max_length=20, blank=True)
     # A Sales decision that could not be applied here (SPEC §7); cleared once one is applied.
     sync_error = models.TextField(_("dual-write error"), blank=True)
+
+    objects = OutboxedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -181,7 +184,7 @@ class Prospect(FSMModelMixin, PartyFields):
         self.reason_category = ""
 
 
-class Customer(models.Model):
+class Customer(ChangeTracking, models.Model):
     class PartyType(models.TextChoices):
         ORGANIZATION = "organization", _("Organization")
         PERSON = "person", _("Person")
@@ -231,6 +234,8 @@ class Customer(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OutboxedQuerySet.as_manager()
 
     class Meta:
         ordering = ["account_number"]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
@@ -17,6 +17,7 @@ from .models import (
     ChannelRequest,
     Customer,
     CustomerHierarchy,
+    DeclineMessage,
     EmailNotification,
     HierarchyMember,
     Invitation,
@@ -283,3 +284,55 @@ def email_notification_content(notification: EmailNotification) -> RenderedEmail
             context=notification.context,
         )
     )
+
+
+# --- for dual-write (SPEC §7): the customers and prospects its maps read ----------------------
+
+
+def customer_get(*, account_number: str) -> Customer | None:
+    return Customer.objects.using(DB).filter(account_number=account_number).first()
+
+
+def customer_account_numbers(*, account_numbers: list[str]) -> set[str]:
+    """Which of these account numbers exist in Commerce."""
+    return set(
+        Customer.objects.using(DB)
+        .filter(account_number__in=account_numbers)
+        .values_list("account_number", flat=True)
+    )
+
+
+def prospect_is_new(*, prospect_number: str) -> bool:
+    return (
+        Prospect.objects.using(DB)
+        .filter(prospect_number=prospect_number, status=Prospect.Status.NEW)
+        .exists()
+    )
+
+
+# --- decline messages (SPEC §9) ---------------------------------------------------------------
+
+
+def decline_message_text(*, category: str, language: str) -> str:
+    """The customer-facing line of a decline email (SPEC §9), in one query.
+
+    The line of this category and language, else the generic line of the language, else the
+    generic English line, else the built-in default (translated into the language).
+    """
+    generic = DeclineMessage.Category.GENERIC
+    wanted = [(category, language), (generic, language), (generic, "en")]
+    rows = DeclineMessage.objects.using(DB).filter(
+        Q(category=category, language=language) | Q(category=generic, language__in=[language, "en"])
+    )
+    texts = {
+        (row_category, row_language): text
+        for row_category, row_language, text in rows.values_list("category", "language", "text")
+    }
+    for key in wanted:
+        if texts.get(key):
+            return texts[key]
+    with translation.override(language):
+        return _(
+            "After careful review we are unable to offer a business account at this time. "
+            "Thank you for your interest; you are welcome to apply again in the future."
+        )

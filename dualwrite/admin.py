@@ -42,7 +42,13 @@ from core.validators import validate_multiline
 from . import services
 from .maps import MAPS, TableMap
 from .models import ConflictEntry, DeliveryError, MapState
-from .selectors import MapStatus, map_status_list
+from .selectors import (
+    MapStatus,
+    map_state_label,
+    map_state_shown,
+    map_status_list,
+    sales_integration_on,
+)
 
 DB = "default"
 SYSTEMS = {"channel": _("Channel"), "commerce": _("Commerce"), "sales": _("Sales")}
@@ -269,7 +275,7 @@ class MapStateAdmin(DualwriteAdmin):
     form = MapSettingsForm
     list_display = (
         "map_name",
-        "state",
+        "map_state",
         "backlog",
         "delivered",
         "lag",
@@ -281,7 +287,7 @@ class MapStateAdmin(DualwriteAdmin):
     list_display_links = ("map_name",)
     actions = ("pause_selected", "resume_selected", "initial_sync_selected")
     fieldsets = (
-        (_("Map"), {"fields": ("map_name", "state", "changed_at", "changed_by")}),
+        (_("Map"), {"fields": ("map_name", "map_state", "changed_at", "changed_by")}),
         (_("Declaration"), {"fields": ("declaration",)}),
         (
             _("Delivery"),
@@ -313,7 +319,7 @@ class MapStateAdmin(DualwriteAdmin):
     )
     readonly_fields = (
         "map_name",
-        "state",
+        "map_state",
         "changed_at",
         "changed_by",
         "declaration",
@@ -366,6 +372,11 @@ class MapStateAdmin(DualwriteAdmin):
     @admin.display(description=_("map"))
     def map_name(self, state: MapState) -> str:
         return _map_name(state.code)
+
+    @admin.display(description=_("state"), ordering="state")
+    def map_state(self, state: MapState) -> str:
+        """Its state, or "Off (Sales integration disabled)" while the integration is off."""
+        return map_state_label(map_state_shown(state.state))
 
     @admin.display(description=_("backlog"))
     def backlog(self, state: MapState):
@@ -512,7 +523,16 @@ class MapStateAdmin(DualwriteAdmin):
 
     def changelist_view(self, request, extra_context=None):
         syncing = MapState.objects.using(DB).filter(state=MapState.State.INITIALIZING).exists()
-        return super().changelist_view(request, {"syncing": syncing, **(extra_context or {})})
+        extra_context = {
+            "syncing": syncing,
+            "integration_on": sales_integration_on(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"integration_on": sales_integration_on(), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 # --- error log --------------------------------------------------------------------------------

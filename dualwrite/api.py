@@ -101,13 +101,13 @@ class MapViewSet(viewsets.ViewSet):
     def retrieve(self, request, code: str):
         return Response(MapDetailSerializer(_map_detail(code)).data)
 
-    @_map_change("The map is not running.")
+    @_map_change("The map is not running, or the Sales integration is off.")
     @action(detail=True, methods=["post"])
     def pause(self, request, code: str):
         services.map_pause(code=code, actor=actor_name(request.user))
         return Response(MapDetailSerializer(_map_detail(code)).data)
 
-    @_map_change("The map is not paused.")
+    @_map_change("The map is not paused, or the Sales integration is off.")
     @action(detail=True, methods=["post"])
     def resume(self, request, code: str):
         services.map_resume(code=code, actor=actor_name(request.user))
@@ -119,7 +119,10 @@ class MapViewSet(viewsets.ViewSet):
         responses={
             202: MapsQueuedSerializer,
             404: UNKNOWN,
-            409: OpenApiResponse(ServiceErrorSerializer, description="The map is paused."),
+            409: OpenApiResponse(
+                ServiceErrorSerializer,
+                description="The map is paused, or the Sales integration is off.",
+            ),
             503: QUEUE_DOWN,
         },
     )
@@ -128,7 +131,16 @@ class MapViewSet(viewsets.ViewSet):
         services.initial_sync_request(code=code, actor=actor_name(request.user))
         return Response({"maps": [code], "queued": True}, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses={202: MapsQueuedSerializer, 503: QUEUE_DOWN})
+    @extend_schema(
+        request=None,
+        responses={
+            202: MapsQueuedSerializer,
+            409: OpenApiResponse(
+                ServiceErrorSerializer, description="The Sales integration is off."
+            ),
+            503: QUEUE_DOWN,
+        },
+    )
     @action(detail=False, methods=["post"])
     def enable(self, request):
         """Enable the Commerce solution: register every map, initial-sync it and start it."""

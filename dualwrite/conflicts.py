@@ -1,20 +1,30 @@
-"""Conflicts on two-way maps: both sides changed one record between syncs (SPEC §7).
+"""Field-level conflicts on two-way maps (SPEC §7 "Fidelity to people's decisions").
 
-Each side's record carries its own version; RecordSync remembers both at the last sync. An
-incoming change whose target moved on since then is a conflict: the map's rule names the
-winner, the loser's values are not applied (its own message, when it arrives, is stale and
-dropped), and a ConflictEntry keeps both values. Nothing is lost silently.
+An update message carries, for each mapped field it changed, the value before the change
+(`changed`). On the target a field is applied when the target still holds that value (only
+the source changed it) or already holds the new one; a field the source did not change is
+never written, so changes to different fields merge and unmapped fields never travel. When the
+target holds a third value, both sides changed the same field since their last sync: that is a
+conflict, settled by the map's rule (a side, or the newest change) and recorded once as a
+ConflictEntry naming record, field, both values, rule and winner.
+
+The other side's messages about the same record that were still undelivered then took part in
+the conflict (`participants`); when they arrive they follow the entry's winner instead of
+starting a second conflict, so both sides end with the winner's value.
 """
 
+from datetime import datetime
 from typing import Any
 
-from .maps import Direction, TableMap
-from .models import ConflictEntry, MapState, OutboxMessage, RecordSync
+from .maps import Direction, Payload, TableMap
+from .maps.base import plain
+from .models import ConflictEntry, MapState, OutboxMessage
 
 DB = "default"
+UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
 
 
-def _rule(table_map: TableMap) -> str:
+def map_conflict_rule(table_map: TableMap) -> str:
     override = (
         MapState.objects.using(DB)
         .filter(code=table_map.code)
@@ -24,48 +34,110 @@ def _rule(table_map: TableMap) -> str:
     return override or table_map.conflict_rule
 
 
-def _winner(rule: str, message: OutboxMessage, target_record: Any, direction: Direction) -> str:
+def _undelivered(alias: str, table_map: TableMap, key: str):
+    return OutboxMessage.objects.using(alias).filter(
+        map=table_map.code, record_key=key, state__in=UNDELIVERED
+    )
+
+
+def _last_undelivered_id(alias: str, table_map: TableMap, key: str) -> int:
+    return _undelivered(alias, table_map, key).order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _local_change_time(direction: Direction, table_map: TableMap, key: str, name: str, record):
+    """When the target changed the field: its undelivered message about it, else the record."""
+    for payload, created_at in (
+        _undelivered(direction.target, table_map, key)
+        .order_by("-id")
+        .values_list("payload", "created_at")
+    ):
+        if name in (payload.get("changed") or {}):
+            return created_at
+    return getattr(record, "updated_at", None)
+
+
+def _winner(rule: str, message: OutboxMessage, local_time: datetime | None, direction: Direction):
     if rule == "newest":
-        newer = message.created_at >= target_record.updated_at
+        newer = local_time is None or message.created_at >= local_time
         return direction.source if newer else direction.target
     return rule
 
 
-def apply_two_way(*, table_map: TableMap, direction: Direction, message: OutboxMessage) -> None:
-    """Apply a two-way message under the map's conflict rule; called inside the inbox txn."""
-    assert direction.target_record is not None
-    sync, _ = RecordSync.objects.using(DB).get_or_create(
-        map=table_map.code, record_key=message.record_key
+def _taking_part(table_map: TableMap, key: str, name: str, side: str, message_id: int):
+    """The conflict this message already took part in, if any."""
+    for entry in ConflictEntry.objects.using(DB).filter(
+        map=table_map.code, record_key=key, field=name
+    ).order_by("-id")[:5]:
+        if entry.participants.get(side, 0) >= message_id:
+            return entry
+    return None
+
+
+def _field_outcome(
+    *,
+    table_map: TableMap,
+    direction: Direction,
+    message: OutboxMessage,
+    record: Any,
+    name: str,
+    new: Any,
+    old: Any,
+) -> bool:
+    """Whether the incoming value of one changed field is applied on the target."""
+    key = message.record_key
+    entry = _taking_part(table_map, key, name, direction.source, message.pk)
+    if entry is not None:
+        return entry.winner == direction.source
+    current = plain(getattr(record, name))
+    if current == new:
+        return False
+    if current == old:
+        return True
+    rule = map_conflict_rule(table_map)
+    winner = _winner(
+        rule, message, _local_change_time(direction, table_map, key, name, record), direction
     )
-    synced_source = sync.versions.get(direction.source, 0)
-    synced_target = sync.versions.get(direction.target)
-    if message.version < synced_source:
-        return  # superseded: the conflict that this change lost was already resolved
-    record = direction.target_record(message.record_key)
-    conflict = record is not None and synced_target is not None and record.version > synced_target
-    apply = True
-    if conflict:
-        winner = _winner(_rule(table_map), message, record, direction)
-        apply = winner == direction.source
-        local_values = table_map.to_payload(record, source=direction.target)
-    if apply:
-        direction.apply(message.payload)
-        record = direction.target_record(message.record_key)
-    versions = {**sync.versions, direction.source: message.version}
-    if apply and record is not None:
-        versions[direction.target] = record.version
-    if conflict:
-        ConflictEntry.objects.using(DB).create(
-            map=table_map.code,
-            record_key=message.record_key,
-            rule=_rule(table_map),
-            winner=winner,
-            incoming_side=direction.source,
-            incoming_values=message.payload,
-            incoming_version=message.version,
-            local_values=local_values,
-            local_version=synced_target or 0,
-            resolved_version=versions.get(direction.target, 0),
+    ConflictEntry.objects.using(DB).create(
+        map=table_map.code,
+        record_key=key,
+        field=name,
+        rule=rule,
+        winner=winner,
+        incoming_side=direction.source,
+        incoming_value=new,
+        local_value=current,
+        resolved_value=new if winner == direction.source else current,
+        participants={
+            direction.source: _last_undelivered_id(direction.source, table_map, key),
+            direction.target: _last_undelivered_id(direction.target, table_map, key),
+        },
+    )
+    return winner == direction.source
+
+
+def apply_two_way(*, table_map: TableMap, direction: Direction, message: OutboxMessage) -> None:
+    """Apply a two-way message field by field; called inside the target's inbox transaction."""
+    payload: Payload = dict(message.payload)
+    changed = payload.pop("changed", None)
+    record = direction.target_record(message.record_key) if direction.target_record else None
+    if record is None or changed is None:
+        # A new record, or a whole copy: there is nothing on the target to conflict with.
+        direction.apply(payload)
+        return
+    target_key = table_map.field_map[table_map.key] if direction.forward else table_map.key
+    applied = {
+        name: payload[name]
+        for name, old in changed.items()
+        if name in payload
+        and _field_outcome(
+            table_map=table_map,
+            direction=direction,
+            message=message,
+            record=record,
+            name=name,
+            new=payload[name],
+            old=old,
         )
-    sync.versions = versions
-    sync.save(using=DB)
+    }
+    if applied:
+        direction.apply({target_key: payload[target_key], **direction.constants, **applied})

@@ -3,20 +3,43 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .maps import MAPS, source_aliases
 from .models import ConflictEntry, DeliveryError, MapState, OutboxMessage
 
 UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
 
+# What every map shows while SALES_INTEGRATION_ENABLED is false (SPEC §3 step 9): it delivers
+# nothing, its changes wait in the outboxes, and its own state comes back once it is on.
+OFF = "off"
+OFF_LABEL = _("Off (Sales integration disabled)")
+STATE_LABELS = {**dict(MapState.State.choices), OFF: OFF_LABEL}
+
+
+def sales_integration_on() -> bool:
+    return bool(settings.SALES_INTEGRATION_ENABLED)
+
+
+def map_state_shown(state: str) -> str:
+    """The state a map shows: its own while the Sales integration is on, else "off"."""
+    return state if sales_integration_on() else OFF
+
+
+def map_state_label(state: str) -> str:
+    """A shown state (map_state_shown) in words."""
+    return str(STATE_LABELS.get(state, state))
+
 
 @dataclass(frozen=True)
 class MapStatus:
     code: str
     name: str
-    state: str
+    state: str  # a MapState.State, or OFF while the Sales integration is off
+    state_display: str
     backlog: int
     delivered: int
     lag_seconds: float | None
@@ -59,11 +82,13 @@ def map_status_list() -> list[MapStatus]:
     for code, table_map in MAPS.items():
         state = states.get(code) or MapState(code=code)
         count, oldest = backlog.get(code, (0, None))
+        shown = map_state_shown(state.state)
         result.append(
             MapStatus(
                 code=code,
                 name=table_map.name,
-                state=state.state,
+                state=shown,
+                state_display=map_state_label(shown),
                 backlog=count,
                 delivered=state.delivered_count,
                 lag_seconds=(now - oldest).total_seconds() if oldest else None,

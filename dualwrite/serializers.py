@@ -7,8 +7,11 @@ from core.validators import validate_multiline, validate_single_line
 
 from .maps import MAPS
 from .models import ConflictEntry, DeliveryError, MapState
+from .selectors import OFF, OFF_LABEL
 
 MAP_CHOICES = [(code, table_map.name) for code, table_map in MAPS.items()]
+# "off": every map while the Sales integration is off (SPEC §3 step 9).
+MAP_STATE_CHOICES = [*MapState.State.choices, (OFF, OFF_LABEL)]
 
 
 class MapStatusSerializer(serializers.Serializer):
@@ -16,7 +19,11 @@ class MapStatusSerializer(serializers.Serializer):
 
     code = serializers.ChoiceField(choices=MAP_CHOICES)
     name = serializers.CharField()
-    state = serializers.ChoiceField(choices=MapState.State.choices)
+    state = serializers.ChoiceField(
+        choices=MAP_STATE_CHOICES,
+        help_text=_("The map's state; every map is off while the Sales integration is off."),
+    )
+    state_display = serializers.CharField(help_text=_("The state in words."))
     backlog = serializers.IntegerField(help_text=_("Messages waiting in the outboxes."))
     delivered = serializers.IntegerField()
     lag_seconds = serializers.FloatField(

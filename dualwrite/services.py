@@ -51,7 +51,22 @@ def map_states_register() -> list[MapState]:
     return list(MapState.objects.using(DB).filter(code__in=MAPS).order_by("id"))
 
 
+def _require_integration_on() -> None:
+    """Maps are off while the Sales integration is (SPEC §3 step 9): nothing to run or repair."""
+    if not settings.SALES_INTEGRATION_ENABLED:
+        raise NotAllowed(
+            _(
+                "The Sales integration is off (SALES_INTEGRATION_ENABLED=false), so the maps "
+                "are off: changes wait in the outboxes and are delivered once it is turned on."
+            ),
+            code="integration_off",
+        )
+
+
 def running_map_codes() -> list[str]:
+    """The maps the relay delivers: none while the Sales integration is off (rows wait)."""
+    if not settings.SALES_INTEGRATION_ENABLED:
+        return []
     return list(
         MapState.objects.using(DB).filter(state=State.RUNNING).values_list("code", flat=True)
     )
@@ -76,6 +91,7 @@ def _set_state(state: MapState, new: str, actor: str) -> None:
 
 def map_pause(*, code: str, actor: str) -> MapState:
     """A paused map delivers nothing; its changes wait in the outboxes, in order."""
+    _require_integration_on()
     with transaction.atomic(using=DB):
         state = _locked_state(code)
         if state.state != State.RUNNING:
@@ -90,6 +106,7 @@ def map_pause(*, code: str, actor: str) -> MapState:
 
 def map_resume(*, code: str, actor: str) -> MapState:
     """Resume a paused map: queued changes replay in order; a raised alert is cleared."""
+    _require_integration_on()
     with transaction.atomic(using=DB):
         state = _locked_state(code)
         if state.state != State.PAUSED:
@@ -117,9 +134,14 @@ def _sync_batch(table_map: TableMap, step, records: list) -> None:
         records = [
             r for r in records if table_map.record_key(r, source=step.source) not in existing
         ]
+    apply = step.apply or direction.apply
     with transaction.atomic(using=direction.target), applying(table_map.code):
         for record in records:
-            direction.apply(table_map.to_payload(record, source=step.source))
+            apply(
+                step.payload(record)
+                if step.payload
+                else table_map.to_payload(record, source=step.source)
+            )
 
 
 def _refuse_sync_while_paused(state: MapState) -> None:
@@ -137,6 +159,7 @@ def initial_sync_run(
     nothing twice. Live changes queue in the outboxes meanwhile and replay once it runs.
     """
     table_map = _table_map(code)
+    _require_integration_on()
     with transaction.atomic(using=DB):
         state = _locked_state(code)
         _refuse_sync_while_paused(state)
@@ -189,6 +212,7 @@ def initial_sync_run(
 
 def map_enable(*, code: str, actor: str, progress: Progress | None = None) -> MapState:
     """Start a map: a map that is not running yet (or whose sync crashed) syncs first."""
+    _require_integration_on()
     state = _state(code)
     if state.state in (State.RUNNING, State.PAUSED):
         return state
@@ -208,6 +232,7 @@ def initial_sync_request(*, code: str, actor: str) -> MapState:
 
     A sync can take long (10,000 customers), so a web request only checks and queues it.
     """
+    _require_integration_on()
     state = _state(code)
     _refuse_sync_while_paused(state)
     from .tasks import initial_sync
@@ -218,6 +243,7 @@ def initial_sync_request(*, code: str, actor: str) -> MapState:
 
 def solution_enable_request(*, actor: str) -> list[MapState]:
     """Register every map now (so their progress shows) and queue the solution's enabling."""
+    _require_integration_on()
     states = map_states_register()
     from .tasks import solution_enable as enable
 
@@ -241,11 +267,29 @@ def delivery_recovered(*, message: OutboxMessage) -> None:
     DeliveryError.objects.using(DB).filter(
         message_id=message.message_id, state=DeliveryError.State.OPEN
     ).update(state=DeliveryError.State.RESOLVED, resolution="delivered on retry")
+    table_map = MAPS.get(message.map)
+    if table_map is not None and table_map.failure_cleared is not None:
+        _record_note(table_map.failure_cleared, message.payload)
+
+
+def _record_note(note: Callable, *args) -> None:
+    """Show a delivery's outcome on the records it concerns; never fails the delivery."""
+    try:
+        note(*args)
+    except Exception:
+        logger.exception("Could not note a dual-write outcome on its records")
 
 
 def delivery_failed(*, message: OutboxMessage) -> None:
-    """Log the failure and apply the map's alert rule (N errors in M minutes → pause + email)."""
+    """Log the failure and apply the map's alert rule (N errors in M minutes → pause + email).
+
+    A map that names `failure_noted` also shows the error on the records concerned (a decision
+    Commerce could not apply, on the prospect and on the lead or opportunity).
+    """
     now = timezone.now()
+    table_map = MAPS.get(message.map)
+    if table_map is not None and table_map.failure_noted is not None:
+        _record_note(table_map.failure_noted, message.payload, message.last_error)
     DeliveryError.objects.using(DB).update_or_create(
         message_id=message.message_id,
         defaults={

@@ -9,6 +9,7 @@ from core.fields import CountryField
 from core.models import NumberSequence as NumberSequenceBase
 from core.models import PartyFields, single_line_field
 from core.models import TransitionLog as TransitionLogBase
+from core.outboxed import ChangeTracking, OutboxedQuerySet
 from core.validators import validate_multiline, validate_phone
 
 from .matching import company_name_key
@@ -35,7 +36,7 @@ class AddressFields(models.Model):
         abstract = True
 
 
-class Account(AddressFields):
+class Account(ChangeTracking, AddressFields):
     """A company; mirrored to Commerce as an organization customer, keyed by account number."""
 
     account_number = models.CharField(_("account number"), max_length=20, unique=True)
@@ -64,6 +65,8 @@ class Account(AddressFields):
         *AddressFields.ADDRESS_FIELD_NAMES,
     )
 
+    objects = OutboxedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "account_number"]
 
@@ -78,7 +81,7 @@ class Account(AddressFields):
         super().save(*args, **kwargs)
 
 
-class Contact(AddressFields):
+class Contact(ChangeTracking, AddressFields):
     """A person; mirrored to Commerce as a person customer, keyed by contact number."""
 
     contact_number = models.CharField(_("contact number"), max_length=20, unique=True)
@@ -113,6 +116,8 @@ class Contact(AddressFields):
         *AddressFields.ADDRESS_FIELD_NAMES,
     )
 
+    objects = OutboxedQuerySet.as_manager()
+
     class Meta:
         ordering = ["last_name", "first_name", "contact_number"]
 
@@ -129,7 +134,7 @@ def _no_opportunity_comes_from(lead: models.Model) -> bool:
     return not Opportunity.objects.using(lead._state.db).filter(originating_lead=lead.pk).exists()
 
 
-class Lead(FSMModelMixin, PartyFields):
+class Lead(FSMModelMixin, ChangeTracking, PartyFields):
     """A would-be customer: the requester (Contact section) and the organization (Company)."""
 
     class Status(models.TextChoices):
@@ -205,6 +210,8 @@ class Lead(FSMModelMixin, PartyFields):
 
     EDITABLE_FIELD_NAMES = ("topic", "status_reason", *PartyFields.PARTY_FIELD_NAMES)
 
+    objects = OutboxedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -245,7 +252,7 @@ class Lead(FSMModelMixin, PartyFields):
         self.status_reason = self.StatusReason.DECIDED_IN_COMMERCE
 
 
-class Opportunity(FSMModelMixin, models.Model):
+class Opportunity(FSMModelMixin, ChangeTracking, models.Model):
     """A potential sale; winning the one from a B2B commerce lead approves the prospect."""
 
     class Status(models.TextChoices):
@@ -320,6 +327,8 @@ class Opportunity(FSMModelMixin, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     EDITABLE_FIELD_NAMES = ("topic", "status_reason", "estimated_revenue", "description")
+
+    objects = OutboxedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -179,3 +179,29 @@ def opportunity_timeline(*, opportunity: Opportunity) -> list[TimelineEntry]:
         _note_entries(Note.objects.using(DB).filter(opportunity=opportunity))
         + _transition_entries(Opportunity, opportunity.transition_key)
     )
+
+
+# --- for dual-write (SPEC §7): the records its maps read --------------------------------------
+
+
+def account_get(*, account_number: str) -> Account | None:
+    return Account.objects.using(DB).filter(account_number=account_number).first()
+
+
+def contact_get(*, contact_number: str) -> Contact | None:
+    return Contact.objects.using(DB).filter(contact_number=contact_number).first()
+
+
+def leads_from_commerce(*, status: str) -> QuerySet[Lead]:
+    """Leads of Commerce prospects in this status."""
+    return Lead.objects.using(DB).filter(status=status).exclude(prospect_number=None)
+
+
+def opportunities_from_commerce(*, statuses: list[str]) -> QuerySet[Opportunity]:
+    """Opportunities of Commerce prospects in these statuses, with their account and contact."""
+    return (
+        Opportunity.objects.using(DB)
+        .filter(status__in=statuses)
+        .exclude(prospect_number="")
+        .select_related("account", "contact")
+    )

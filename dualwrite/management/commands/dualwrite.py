@@ -52,6 +52,8 @@ class Command(BaseCommand):
         return update
 
     def _status(self, **options) -> None:
+        on = selectors.sales_integration_on()
+        self.stdout.write(f"Sales integration: {'on' if on else 'off'}")
         rows = selectors.map_status_list()
         self.stdout.write(
             f"{'map':36} {'state':13} {'backlog':>8} {'delivered':>10} {'lag s':>8}  last error"
@@ -62,8 +64,21 @@ class Command(BaseCommand):
                 f"{row.code:36} {row.state:13} {row.backlog:>8} {row.delivered:>10} {lag:>8}"
                 f"  {row.last_error[:60]}"
             )
+        if not on:
+            self.stdout.write(
+                f"Every map is {selectors.OFF_LABEL}: changes wait in the outboxes and are "
+                "delivered once SALES_INTEGRATION_ENABLED is true again."
+            )
 
     def _enable(self, maps: list[str], **options) -> None:
+        if not selectors.sales_integration_on():
+            # `make run` enables on every start: with the integration off that is no error.
+            services.map_states_register()
+            self.stdout.write(
+                "Sales integration: off. The maps stay off and nothing is synced; run "
+                "`manage.py dualwrite enable` again once SALES_INTEGRATION_ENABLED is true."
+            )
+            return
         for code in maps or services.MAPS:
             state = services.map_enable(code=code, actor=ACTOR, progress=self._progress(code))
             self.stdout.write(f"{code}: {state.get_state_display()}")

@@ -1,0 +1,135 @@
+"""accounts ⇄ organization customers and contacts ⇄ person customers: two-way, field by field."""
+
+from commerce import selectors as commerce_selectors
+from commerce import services as commerce
+from sales import selectors as sales_selectors
+from sales import services as sales
+
+from .base import Direction, InitialSyncStep, Payload, TableMap, Trigger, identity
+
+ORGANIZATION, PERSON = "organization", "person"
+ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
+
+
+def _customer(key: str):
+    return commerce_selectors.customer_get(account_number=key)
+
+
+def _customer_keys(keys: list[str]) -> set[str]:
+    return commerce_selectors.customer_account_numbers(account_numbers=keys)
+
+
+def _customer_from_sales(payload: Payload) -> None:
+    values = {k: v for k, v in payload.items() if k not in ("account_number", "party_type")}
+    commerce.customer_upsert(
+        account_number=payload["account_number"], party_type=payload["party_type"], values=values
+    )
+
+
+def _account_from_customer(payload: Payload) -> None:
+    values = dict(payload)
+    sales.account_upsert_from_commerce(
+        account_number=values.pop("account_number"),
+        prospect_number=values.pop("prospect_number", "") or "",
+        values=values,
+    )
+
+
+def _contact_from_customer(payload: Payload) -> None:
+    values = dict(payload)
+    sales.contact_upsert_from_commerce(
+        contact_number=values.pop("contact_number"),
+        prospect_number=values.pop("prospect_number", "") or "",
+        values=values,
+    )
+
+
+ACCOUNTS_ORGANIZATION_CUSTOMERS = TableMap(
+    code="accounts_organization_customers",
+    name="Accounts ⇄ organization customers",
+    key="account_number",
+    field_map=identity(
+        "account_number",
+        "name",
+        "email",
+        "phone",
+        "website",
+        "tax_id",
+        "language",
+        "prospect_number",
+        *ADDRESS_FIELDS,
+    ),
+    directions=(
+        Direction(
+            "sales",
+            "commerce",
+            _customer_from_sales,
+            constants={"party_type": ORGANIZATION},
+            target_record=_customer,
+        ),
+        Direction(
+            "commerce",
+            "sales",
+            _account_from_customer,
+            forward=False,
+            target_record=lambda key: sales_selectors.account_get(account_number=key),
+        ),
+    ),
+    triggers=(
+        Trigger("sales.Account", on="save"),
+        Trigger("commerce.Customer", on="save", when=lambda c: c.party_type == ORGANIZATION),
+    ),
+    conflict_rule="commerce",
+    # Commerce is the master: its customers overwrite accounts with the same number; accounts
+    # unknown to Commerce are added there.
+    initial_sync=(
+        InitialSyncStep("commerce", lambda: commerce_selectors.customer_list(party_type=ORGANIZATION)),
+        InitialSyncStep("sales", sales_selectors.account_list, target_keys=_customer_keys),
+    ),
+    initial_sync_master="commerce",
+)
+
+CONTACTS_PERSON_CUSTOMERS = TableMap(
+    code="contacts_person_customers",
+    name="Contacts ⇄ person customers",
+    key="contact_number",
+    field_map={
+        "contact_number": "account_number",
+        **identity(
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "job_title",
+            "language",
+            "prospect_number",
+            *ADDRESS_FIELDS,
+        ),
+    },
+    directions=(
+        Direction(
+            "sales",
+            "commerce",
+            _customer_from_sales,
+            constants={"party_type": PERSON},
+            target_record=_customer,
+        ),
+        Direction(
+            "commerce",
+            "sales",
+            _contact_from_customer,
+            forward=False,
+            target_record=lambda key: sales_selectors.contact_get(contact_number=key),
+        ),
+    ),
+    triggers=(
+        Trigger("sales.Contact", on="save"),
+        Trigger("commerce.Customer", on="save", when=lambda c: c.party_type == PERSON),
+    ),
+    conflict_rule="newest",
+    initial_sync=(
+        InitialSyncStep("commerce", lambda: commerce_selectors.customer_list(party_type=PERSON)),
+        InitialSyncStep("sales", sales_selectors.contact_list, target_keys=_customer_keys),
+    ),
+    initial_sync_master="commerce",
+)
