@@ -51,6 +51,7 @@ from .models import (
     ChannelRequest,
     Customer,
     CustomerHierarchy,
+    DeclineMessage,
     EmailNotification,
     HierarchyMember,
     JobRun,
@@ -1127,3 +1128,65 @@ class HQUserAdmin(SuperuserOnly, UserAdmin):
 @admin.register(Group, site=hq_site)
 class HQGroupAdmin(SuperuserOnly, GroupAdmin):
     pass
+
+
+# --- decline messages (SPEC §9) ---------------------------------------------------------------
+
+
+class DeclineMessageForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    text = forms.CharField(
+        label=_("customer-facing message"),
+        max_length=services.DECLINE_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        validators=[validate_multiline],
+        help_text=_(
+            "The decline email shows this paragraph to the customer, in this language. Never "
+            "name a competitor, the internal reason or a rep's notes."
+        ),
+    )
+
+    class Meta:
+        model = DeclineMessage
+        fields = ("category", "language", "text")
+
+
+@admin.register(DeclineMessage, site=hq_site)
+class DeclineMessageAdmin(BackOfficeAccess, admin.ModelAdmin):
+    """The back office words the decline email per reason category and language; saved
+    through `decline_message_set`. The generic lines are the fallback, so none is deleted."""
+
+    form = DeclineMessageForm
+    list_display = ("category", "language", "short_text", "updated_at", "updated_by")
+    list_filter = ("category", "language")
+    search_fields = ("text",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).using(DB)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("category", "language", "text")
+        return ("category", "language", "text", "updated_at", "updated_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("category", "language", "updated_at", "updated_by")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("customer-facing message"))
+    def short_text(self, message: DeclineMessage) -> str:
+        return _shortened(message.text)
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = services.decline_message_set(
+            category=obj.category,
+            language=obj.language,
+            text=obj.text,
+            actor=actor_name(request.user),
+        )
+        obj.pk, obj.updated_at, obj.updated_by = saved.pk, saved.updated_at, saved.updated_by
+        obj._state.adding, obj._state.db = False, DB

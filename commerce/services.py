@@ -26,14 +26,15 @@ from .models import (
     AuditEntry,
     Customer,
     CustomerHierarchy,
+    DeclineMessage,
     EmailNotification,
     HierarchyMember,
     Invitation,
     NumberSequence,
     Prospect,
+    TransitionLog,
 )
-from .selectors import email_notification_content, invitation_token_hash
-from .signals import prospects_created
+from .selectors import decline_message_text, email_notification_content, invitation_token_hash
 
 DB = "commerce"
 
@@ -220,9 +221,8 @@ def prospects_create(*, rows: list[dict]) -> list[Prospect]:
     ]
     for prospect in prospects:
         prospect.full_clean(exclude=["status"], validate_unique=False, validate_constraints=False)
-    created = Prospect.objects.using(DB).bulk_create(prospects)
-    prospects_created.send(sender=Prospect, prospects=created)
-    return created
+    # The bulk create announces itself to dual-write (core.outboxed.records_written).
+    return Prospect.objects.using(DB).bulk_create(prospects)
 
 
 def _decision_allowed(*, decided_in_sales: bool) -> None:
@@ -394,14 +394,67 @@ def invitation_renew(*, token: str) -> Invitation:
     return Invitation.objects.using(DB).get(token_hash=invitation_token_hash(new_token))
 
 
-def prospect_approve(
-    *, prospect_number: str, actor: str, decided_in_sales: bool = False
-) -> Prospect:
-    """Approve a new prospect and build what SPEC §8 lists, all in one transaction."""
-    _decision_allowed(decided_in_sales=decided_in_sales)
-    with transaction.atomic(using=DB):
-        prospect = _prospect_for_decision(prospect_number)
-        organization, person = _customers_for_approval(prospect)
+def _customer_named(account_number: str, party_type: str) -> Customer:
+    customer = (
+        Customer.objects.using(DB)
+        .filter(account_number=account_number, party_type=party_type)
+        .first()
+    )
+    if customer is None:
+        raise NotFound(
+            _("There is no %(type)s customer %(number)s in Commerce.")
+            % {"type": party_type, "number": account_number},
+            code="customer_missing",
+        )
+    return customer
+
+
+def _b2b_hierarchy_of(organization: Customer) -> CustomerHierarchy | None:
+    return (
+        CustomerHierarchy.objects.using(DB)
+        .select_for_update()
+        .filter(organization=organization, purpose="B2B organization")
+        .order_by("id")
+        .first()
+    )
+
+
+def _hierarchy_admin_emails(hierarchy: CustomerHierarchy, person: Customer) -> list[EmailSpec]:
+    """Tell an organization's admins that a new person joined their B2B hierarchy (§8)."""
+    admins = (
+        HierarchyMember.objects.using(DB)
+        .select_related("customer")
+        .filter(hierarchy=hierarchy, role=HierarchyMember.Role.ADMIN)
+        .exclude(status=HierarchyMember.Status.REMOVED)
+        .exclude(customer=person)
+    )
+    return [
+        EmailSpec(
+            type=EmailNotification.Type.PARTNER_USER_JOINED,
+            event_key=f"partner_user_joined:{hierarchy.hierarchy_id}/{person.account_number}"
+            f":{admin.customer.account_number}",
+            recipient=admin.customer.email,
+            language=admin.customer.language,
+            context={
+                "first_name": admin.customer.first_name,
+                "last_name": admin.customer.last_name,
+                "company_name": hierarchy.name,
+                "new_user_name": person.name,
+                "new_user_email": person.email,
+            },
+        )
+        for admin in admins
+        if admin.customer.email
+    ]
+
+
+def _hierarchy_for_approval(
+    prospect: Prospect, organization: Customer, person: Customer
+) -> tuple[CustomerHierarchy, list[EmailSpec]]:
+    """The organization's B2B hierarchy with the person in it: a new one with the person as
+    admin, or the existing one, which the person joins as a user (its admins are told)."""
+    hierarchy = _b2b_hierarchy_of(organization)
+    if hierarchy is None:
         (hierarchy_id,) = number_sequence_take(code="hierarchy")
         hierarchy = CustomerHierarchy.objects.using(DB).create(
             hierarchy_id=hierarchy_id,
@@ -413,38 +466,99 @@ def prospect_approve(
         HierarchyMember.objects.using(DB).create(
             hierarchy=hierarchy, customer=person, role=HierarchyMember.Role.ADMIN
         )
+        return hierarchy, []
+    member = HierarchyMember.objects.using(DB).filter(hierarchy=hierarchy, customer=person).first()
+    if member is None:
+        HierarchyMember.objects.using(DB).create(
+            hierarchy=hierarchy, customer=person, role=HierarchyMember.Role.USER
+        )
+    elif member.status == HierarchyMember.Status.REMOVED:
+        raise NotAllowed(
+            _("%(name)s was removed from %(company)s; add them again in HQ if they should return.")
+            % {"name": person.name, "company": hierarchy.name},
+            code="member_removed",
+        )
+    return hierarchy, _hierarchy_admin_emails(hierarchy, person)
+
+
+def prospect_approve(
+    *,
+    prospect_number: str,
+    actor: str,
+    decided_in_sales: bool = False,
+    organization: str = "",
+    person: str = "",
+    sales_lead: str = "",
+    sales_opportunity: str = "",
+) -> Prospect:
+    """Approve a new prospect and build what SPEC §8 lists, all in one transaction.
+
+    With `organization` and `person` (account numbers: Sales' account and contact, SPEC §8)
+    exactly those customers are used, an existing organization included; otherwise the
+    customers are made from the prospect. The approved email, the invitation and the admin
+    are the person customer at its current email address.
+    """
+    _decision_allowed(decided_in_sales=decided_in_sales)
+    with transaction.atomic(using=DB):
+        prospect = _prospect_for_decision(prospect_number)
+        if organization and person:
+            org = _customer_named(organization, Customer.PartyType.ORGANIZATION)
+            requester = _customer_named(person, Customer.PartyType.PERSON)
+        else:
+            org, requester = _customers_for_approval(prospect)
+        hierarchy, admin_emails = _hierarchy_for_approval(prospect, org, requester)
         _channel_copy_on_commit()
-        token = invitation_create(customer=person, hierarchy=hierarchy)
+        token = invitation_create(customer=requester, hierarchy=hierarchy)
         prospect.approve(by=actor)
         prospect.decided_at = timezone.now()
-        prospect.organization_customer = organization.account_number
-        prospect.person_customer = person.account_number
+        prospect.organization_customer = org.account_number
+        prospect.person_customer = requester.account_number
         prospect.customer_hierarchy = hierarchy.hierarchy_id
+        prospect.sales_lead, prospect.sales_opportunity = sales_lead, sales_opportunity
+        prospect.sync_error = ""
         prospect.save()
+        language = requester.language or prospect.language
         email_notifications_queue(
             specs=[
                 EmailSpec(
                     type=EmailNotification.Type.PROSPECT_APPROVED,
                     event_key=f"prospect_approved:{prospect.prospect_number}",
-                    recipient=prospect.email,
-                    language=prospect.language,
+                    recipient=requester.email,
+                    language=language,
                     context={
-                        "first_name": prospect.first_name,
-                        "last_name": prospect.last_name,
-                        "company_name": prospect.company_name,
-                        "email": prospect.email,
-                        "sign_in_url": invitation_url(token, language=prospect.language),
+                        "first_name": requester.first_name,
+                        "last_name": requester.last_name,
+                        "company_name": org.name,
+                        "email": requester.email,
+                        "sign_in_url": invitation_url(token, language=language),
                         "invitation_days": settings.INVITATION_TTL_DAYS,
                     },
-                )
+                ),
+                *admin_emails,
             ]
         )
     return prospect
 
 
+def _decision_count(prospect: Prospect) -> int:
+    """How many times the prospect was rejected before: a reopened one's next email is new."""
+    return TransitionLog.objects.using(DB).filter(
+        model=Prospect._meta.label_lower, object_key=prospect.prospect_number, transition="reject"
+    ).count()
+
+
 def prospect_reject(
-    *, prospect_number: str, reason: str, actor: str, decided_in_sales: bool = False
+    *,
+    prospect_number: str,
+    reason: str,
+    actor: str,
+    category: str = "",
+    decided_in_sales: bool = False,
+    sales_lead: str = "",
+    sales_opportunity: str = "",
 ) -> Prospect:
+    """Reject a new prospect. `reason` is internal to HQ; the decline email carries the
+    customer-facing line of the reason's `category` (SPEC §9)."""
     _decision_allowed(decided_in_sales=decided_in_sales)
     reason = reason.strip()
     if not reason:
@@ -452,26 +566,126 @@ def prospect_reject(
     validate_multiline(reason)
     with transaction.atomic(using=DB):
         prospect = _prospect_for_decision(prospect_number)
-        prospect.reject(by=actor, reason=reason)
+        earlier = _decision_count(prospect)
+        prospect.reject(
+            by=actor, reason=reason, category=category or ("generic" if decided_in_sales else "hq")
+        )
         prospect.decided_at = timezone.now()
+        prospect.sales_lead, prospect.sales_opportunity = sales_lead, sales_opportunity
+        prospect.sync_error = ""
         prospect.save()
+        suffix = f":{earlier + 1}" if earlier else ""
         email_notifications_queue(
             specs=[
                 EmailSpec(
                     type=EmailNotification.Type.PROSPECT_REJECTED,
-                    event_key=f"prospect_rejected:{prospect.prospect_number}",
+                    event_key=f"prospect_rejected:{prospect.prospect_number}{suffix}",
                     recipient=prospect.email,
                     language=prospect.language,
                     context={
                         "first_name": prospect.first_name,
                         "last_name": prospect.last_name,
                         "company_name": prospect.company_name,
-                        "reason": reason if settings.REJECTION_EMAIL_INCLUDES_REASON else "",
+                        "reason_message": decline_message_text(
+                            category=prospect.reason_category or "generic",
+                            language=prospect.language,
+                        ),
                     },
                 )
             ]
         )
     return prospect
+
+
+def prospect_reopen(*, prospect_number: str, actor: str, sales_lead: str = "") -> Prospect:
+    """Sales reactivated the lead whose disqualification rejected this prospect: it is new
+    again (logged, no email), so a later win approves it (SPEC §4)."""
+    with transaction.atomic(using=DB):
+        try:
+            prospect = (
+                Prospect.objects.using(DB).select_for_update().get(prospect_number=prospect_number)
+            )
+        except Prospect.DoesNotExist as exc:
+            raise NotFound(
+                _("Prospect %(number)s does not exist.") % {"number": prospect_number}
+            ) from exc
+        if prospect.status == Prospect.Status.NEW:
+            return prospect  # its rejection never arrived: nothing to reopen
+        if prospect.status != Prospect.Status.REJECTED:
+            raise NotAllowed(
+                _(
+                    "Prospect %(number)s is already %(status)s; a reactivated lead can reopen "
+                    "only a rejected prospect."
+                )
+                % {"number": prospect_number, "status": prospect.get_status_display().lower()},
+                code="already_decided",
+            )
+        prospect.reopen(by=actor, reason=_("Lead %(lead)s reactivated") % {"lead": sales_lead})
+        prospect.sync_error = ""
+        prospect.save()
+    return prospect
+
+
+def prospect_decision_apply(
+    *,
+    prospect_number: str,
+    decision: str,
+    actor: str,
+    reason: str = "",
+    category: str = "",
+    organization: dict | None = None,
+    person: dict | None = None,
+    sales_lead: str = "",
+    sales_opportunity: str = "",
+) -> Prospect:
+    """A decision made in Sales, with the customers it depends on, in one transaction (§7).
+
+    `organization` and `person` are `{"account_number", "party_type", "values"}` of the
+    account and contact; `decision` is won, lost, disqualified or open (reactivated).
+    """
+    links = {"sales_lead": sales_lead, "sales_opportunity": sales_opportunity}
+    with transaction.atomic(using=DB):
+        customers = [
+            customer_upsert(**customer) if customer else None for customer in (organization, person)
+        ]
+        if decision == "won":
+            org, requester = customers
+            if org is None or requester is None:
+                raise NotAllowed(
+                    _(
+                        "The won opportunity of prospect %(number)s has no account or no "
+                        "contact, so Commerce cannot build the partner's customers."
+                    )
+                    % {"number": prospect_number},
+                    code="customers_missing",
+                )
+            return prospect_approve(
+                prospect_number=prospect_number,
+                actor=actor,
+                decided_in_sales=True,
+                organization=org.account_number,
+                person=requester.account_number,
+                **links,
+            )
+        if decision in ("lost", "disqualified"):
+            return prospect_reject(
+                prospect_number=prospect_number,
+                reason=reason,
+                actor=actor,
+                category=category,
+                decided_in_sales=True,
+                **links,
+            )
+        if decision == "open":
+            return prospect_reopen(prospect_number=prospect_number, actor=actor, sales_lead=sales_lead)
+        raise ServiceError(f"Unknown decision {decision!r}", code="unknown_decision")
+
+
+def prospect_sync_error_set(*, prospect_number: str, error: str) -> None:
+    """Show on the prospect that a Sales decision could not be applied (SPEC §7)."""
+    Prospect.objects.using(DB).filter(prospect_number=prospect_number).update(
+        sync_error=error[:4000]
+    )
 
 
 # --- customers --------------------------------------------------------------------------------
@@ -511,6 +725,10 @@ def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Cu
             )
         for field, value in values.items():
             setattr(customer, field, value)
+        if customer.party_type == Customer.PartyType.PERSON and {"first_name", "last_name"} & set(
+            values
+        ):
+            customer.name = f"{customer.first_name} {customer.last_name}".strip()
         customer.full_clean(validate_unique=False)
         customer.save(using=DB)
     return customer
@@ -887,3 +1105,63 @@ def customer_credit_limit_set(
         )
         _channel_copy_on_commit()
     return customer
+
+
+# --- decline messages (SPEC §9) ---------------------------------------------------------------
+
+DECLINE_MESSAGE_MAX_LENGTH = 1000
+
+
+def decline_message_set(*, category: str, language: str, text: str, actor: str) -> DeclineMessage:
+    """Set the customer-facing line of decline emails for one reason category and language.
+
+    Emails queued from now on use it; the CRM's internal reason stays on the prospect in HQ.
+    """
+    if category not in DeclineMessage.Category.values:
+        raise ServiceError(
+            _("Unknown reason category %(category)s.") % {"category": category},
+            code="unknown_category",
+        )
+    if language not in dict(settings.LANGUAGES):
+        raise ServiceError(
+            _("Unknown language %(code)s.") % {"code": language},
+            code="unknown_language",
+        )
+    text = text.strip()
+    if not text:
+        raise ServiceError(
+            _("Write the message the customer reads."),
+            code="text_required",
+            details={"errors": {"text": [_("This field is required.")]}},
+        )
+    if len(text) > DECLINE_MESSAGE_MAX_LENGTH:
+        too_long = _("Keep the message to %(limit)d characters or fewer.") % {
+            "limit": DECLINE_MESSAGE_MAX_LENGTH
+        }
+        raise ServiceError(too_long, code="text_too_long", details={"errors": {"text": [too_long]}})
+    try:
+        validate_multiline(text)
+    except ValidationError as exc:
+        raise ServiceError(
+            " ".join(exc.messages),
+            code="control_characters",
+            details={"errors": {"text": exc.messages}},
+        ) from None
+    with transaction.atomic(using=DB):
+        messages = DeclineMessage.objects.using(DB)
+        previous = (
+            messages.select_for_update()
+            .filter(category=category, language=language)
+            .values_list("text", flat=True)
+            .first()
+        )
+        message = messages.update_or_create(
+            category=category, language=language, defaults={"text": text, "updated_by": actor}
+        )[0]
+        _audit(
+            actor=actor,
+            record=message,
+            object_key=f"{category}/{language}",
+            changes={"text": (previous, text)},
+        )
+    return message

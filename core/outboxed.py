@@ -65,16 +65,7 @@ class OutboxedQuerySet(models.QuerySet):
         )
         return objs
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        _refuse_state_writes(self.model, fields)
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            count = super().bulk_update(objs, fields, *args, **kwargs)
-            records_written.send(
-                sender=self.model, records=objs, created=False, using=self.db, fields=set(fields)
-            )
-        return count
-
+    # bulk_update() runs through update() (Django builds it from CASE expressions).
     def update(self, **kwargs):
         _refuse_state_writes(self.model, kwargs)
         with transaction.atomic(using=self.db):

@@ -108,14 +108,13 @@ class ConflictEntrySerializer(serializers.ModelSerializer):
             "id",
             "map",
             "record_key",
+            "field",
             "rule",
             "winner",
             "incoming_side",
-            "incoming_values",
-            "incoming_version",
-            "local_values",
-            "local_version",
-            "resolved_version",
+            "incoming_value",
+            "local_value",
+            "resolved_value",
             "created_at",
         )
 

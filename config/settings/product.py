@@ -7,8 +7,6 @@ SALES_INTEGRATION_ENABLED = env.bool("SALES_INTEGRATION_ENABLED", default=True)
 SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="10/h")
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 STORE_NAME = env.str("STORE_NAME", default="B2B Store")
-# SPEC §9: the rejected email names the reason only where the profile allows it.
-REJECTION_EMAIL_INCLUDES_REASON = env.bool("REJECTION_EMAIL_INCLUDES_REASON", default=True)
 # Dual-write delivery (SPEC §7): retries back off exponentially; after the last attempt a
 # message is parked as failed (kept with its error, holding back its record) until retried.
 DUALWRITE_RETRY_BASE_SECONDS = env.int("DUALWRITE_RETRY_BASE_SECONDS", default=2)

@@ -28,7 +28,12 @@ def source_aliases() -> list[str]:
 
 
 __all__ = [
+    "ACCOUNTS_ORGANIZATION_CUSTOMERS",
+    "CONTACTS_PERSON_CUSTOMERS",
     "INTEGRATION_ACTOR",
+    "LEAD_STATUS_TO_PROSPECTS",
+    "OPPORTUNITY_STATUS_TO_PROSPECTS",
+    "PROSPECTS_TO_LEADS",
     "MAPS",
     "Direction",
     "InitialSyncStep",

@@ -92,22 +92,32 @@ def test_invitation_validity_of_one_day_is_singular():
     assert "expires in 1 day." in email.body_text
 
 
-def test_prospect_rejected_with_a_reason():
-    email = _render(EmailNotification.Type.PROSPECT_REJECTED, reason="Mimo naši <oblast>")
+def test_prospect_rejected_shows_the_customer_facing_message():
+    email = _render(EmailNotification.Type.PROSPECT_REJECTED, reason_message="Mimo naši <oblast>")
     _assert_common(email)
     assert email.subject == "Your business account request at Velkoobchod Łódź"
-    assert "cannot offer you a business account" in email.body_text
-    assert "Reason: Mimo naši <oblast>" in email.body_text
-    assert "Reason: Mimo naši &lt;oblast&gt;" in email.body_html
+    assert "Mimo naši <oblast>" in email.body_text
+    assert "Mimo naši &lt;oblast&gt;" in email.body_html
+    assert "Reason" not in email.body_text
 
 
-def test_prospect_rejected_without_a_reason_omits_the_sentence():
-    email = _render(EmailNotification.Type.PROSPECT_REJECTED, reason="")
+def test_prospect_rejected_never_shows_an_internal_reason():
+    email = _render(EmailNotification.Type.PROSPECT_REJECTED, reason="Out-sold (Cheap Bolts)")
     _assert_common(email)
     assert "cannot offer you a business account" in email.body_text
-    assert "Reason" not in email.body_text
-    assert "Reason" not in email.body_html
+    assert "Cheap Bolts" not in email.body_text and "Cheap Bolts" not in email.body_html
     assert "\n\n\n" not in email.body_text
+
+
+def test_partner_user_joined_tells_the_admin_who_joined():
+    email = _render(
+        EmailNotification.Type.PARTNER_USER_JOINED,
+        new_user_name="Petra Nováková",
+        new_user_email="petra@kun.cz",
+    )
+    _assert_common(email)
+    assert "Petra Nováková (petra@kun.cz)" in email.body_text
+    assert "Organization users" in email.body_text
 
 
 def test_partner_user_invited():

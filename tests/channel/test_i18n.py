@@ -63,10 +63,13 @@ TRANSLATED = {
             EmailNotification.Type.PARTNER_USER_INVITED: (
                 f"Zaproszenie do konta firmowego Kůň & <Syn> s.r.o. w {STORE_NAME}"
             ),
+            EmailNotification.Type.PARTNER_USER_JOINED: (
+                "Petra Nováková dołączył(a) do konta firmowego Kůň & <Syn> s.r.o."
+            ),
         },
         "expires_in_7_days": "Link działa jednorazowo i wygasa za 7 dni.",
         "expires_in_2_days": "Link działa jednorazowo i wygasa za 2 dni.",
-        "reason": "Powód: Mimo naši <oblast>",
+        "reason": "Mimo naši <oblast>",
         "password_reset_subject": f"Zresetuj hasło w {STORE_NAME}",
         "phone_error": "Podaj numer telefonu w formacie międzynarodowym",
     },
@@ -88,10 +91,13 @@ TRANSLATED = {
             EmailNotification.Type.PARTNER_USER_INVITED: (
                 f"Pozvánka k firemnímu účtu Kůň & <Syn> s.r.o. v {STORE_NAME}"
             ),
+            EmailNotification.Type.PARTNER_USER_JOINED: (
+                "Petra Nováková se připojil(a) k firemnímu účtu Kůň & <Syn> s.r.o."
+            ),
         },
         "expires_in_7_days": "Odkaz funguje jednou a jeho platnost vyprší za 7 dní.",
         "expires_in_2_days": "Odkaz funguje jednou a jeho platnost vyprší za 2 dny.",
-        "reason": "Důvod: Mimo naši <oblast>",
+        "reason": "Mimo naši <oblast>",
         "password_reset_subject": f"Obnovte si heslo v {STORE_NAME}",
         "phone_error": "Zadejte telefonní číslo v mezinárodním formátu",
     },
@@ -216,8 +222,12 @@ EMAIL_CONTEXTS = {
         "sign_in_url": SIGN_IN_URL,
         "invitation_days": 7,
     },
-    EmailNotification.Type.PROSPECT_REJECTED: {"reason": "Mimo naši <oblast>"},
+    EmailNotification.Type.PROSPECT_REJECTED: {"reason_message": "Mimo naši <oblast>"},
     EmailNotification.Type.PARTNER_USER_INVITED: {"sign_in_url": SIGN_IN_URL, "invitation_days": 7},
+    EmailNotification.Type.PARTNER_USER_JOINED: {
+        "new_user_name": "Petra Nováková",
+        "new_user_email": "petra@kun.cz",
+    },
 }
 
 
@@ -247,8 +257,10 @@ def test_every_email_is_translated_and_keeps_the_input(language, type_):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_rejection_reason_is_kept_byte_for_byte(language):
-    email = _render(EmailNotification.Type.PROSPECT_REJECTED, language, reason="Mimo naši <oblast>")
+def test_the_customer_facing_message_is_kept_byte_for_byte(language):
+    email = _render(
+        EmailNotification.Type.PROSPECT_REJECTED, language, reason_message="Mimo naši <oblast>"
+    )
 
     assert TRANSLATED[language]["reason"] in email.body_text
     assert html.escape(TRANSLATED[language]["reason"], quote=False) in email.body_html

@@ -14,7 +14,7 @@ from commerce.models import (
     Prospect,
     TransitionLog,
 )
-from commerce.selectors import email_notification_content
+from commerce.selectors import decline_message_text, email_notification_content
 from commerce.services import (
     EmailSendRun,
     email_notifications_queue,
@@ -89,18 +89,11 @@ def test_reject_records_reason_and_queues_rejected_email():
     assert prospect.status == Prospect.Status.REJECTED
     assert prospect.status_reason == "Poza obszarem"
     email = EmailNotification.objects.get(type=EmailNotification.Type.PROSPECT_REJECTED)
-    assert "Poza obszarem" in email_notification_content(email).body_text
+    # The reason stays internal to HQ: the email carries the customer-facing line (SPEC §9).
+    body = email_notification_content(email).body_text
+    assert "Poza obszarem" not in body
+    assert decline_message_text(category="hq", language=prospect.language) in body
     assert CustomerHierarchy.objects.count() == 0
-
-
-def test_reject_reason_hidden_when_profile_does_not_allow_it(settings):
-    settings.REJECTION_EMAIL_INCLUDES_REASON = False
-    prospect = ProspectFactory()
-    prospect_reject(prospect_number=prospect.prospect_number, reason="Internal score", actor="bo")
-    assert (
-        "Internal score"
-        not in email_notification_content(EmailNotification.objects.get()).body_text
-    )
 
 
 def test_reject_needs_a_reason_and_changes_nothing():

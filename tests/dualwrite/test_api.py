@@ -306,16 +306,18 @@ def test_conflicts_filter_by_record_key(api):
             rule="commerce",
             winner="commerce",
             incoming_side="sales",
-            incoming_values={"name": "Sales name"},
-            incoming_version=2,
-            local_values={"name": "HQ name"},
-            local_version=1,
-            resolved_version=2,
+            field="name",
+            incoming_value="Sales name",
+            local_value="HQ name",
+            resolved_value="HQ name",
         )
 
     rows = api.get(f"{API}/conflicts/", {"record_key": "A-001002"}).json()["results"]
 
     assert [row["record_key"] for row in rows] == ["A-001002"]
-    assert rows[0]["incoming_values"] == {"name": "Sales name"}
-    assert rows[0]["local_values"] == {"name": "HQ name"}
-    assert rows[0]["winner"] == "commerce"
+    assert (rows[0]["field"], rows[0]["incoming_value"], rows[0]["local_value"]) == (
+        "name",
+        "Sales name",
+        "HQ name",
+    )
+    assert (rows[0]["winner"], rows[0]["resolved_value"]) == ("commerce", "HQ name")

@@ -47,21 +47,40 @@ def test_prospect_to_lead_payload_carries_party_fields_byte_for_byte():
     assert PROSPECTS_TO_LEADS.record_key(prospect, source="commerce") == prospect.prospect_number
 
 
-def test_lead_status_value_map_names_the_reason():
-    lead = Lead(prospect_number="PR-000007", status_reason="no_longer_interested")
-    payload = LEAD_STATUS_TO_PROSPECTS.to_payload(lead, source="sales")
-    assert payload == {
-        "prospect_number": "PR-000007",
-        "status": "open",
-        "status_reason": "No longer interested",
-    }
+def test_a_disqualification_carries_the_reason_its_category_and_who_decided(django_user_model):
+    from dualwrite.maps.decisions import _lead_decision
+
+    django_user_model.objects.create(username="rep", first_name="Jan", last_name="Kowalski")
+    lead = Lead(pk=7, prospect_number="PR-000007", status="disqualified")
+    lead.status_reason = "no_longer_interested"
+    payload = _lead_decision(lead, by="rep")
+    assert payload["category"] == "no_longer_interested"
+    assert payload["reason"] == "No longer interested"
+    assert payload["decided_by"] == "Jan Kowalski"
+    assert (payload["lead"], payload["account"], payload["contact"]) == ("7", None, None)
 
 
-def test_opportunity_status_value_map_and_competitor():
-    opportunity = Opportunity(prospect_number="PR-1", status_reason="out_sold", competitor=POLISH)
-    payload = OPPORTUNITY_STATUS_TO_PROSPECTS.to_payload(opportunity, source="sales")
-    assert payload["status_reason"] == "Out-sold"
-    assert payload["competitor"] == POLISH
+def test_a_decision_carries_the_opportunitys_account_and_contact():
+    from dualwrite.maps.decisions import _opportunity_decision
+
+    account = Account(account_number="A-000001", name=CZECH, country="CZ")
+    contact = Contact(contact_number="CT-000001", first_name="Łucja", last_name="Nowak")
+    opportunity = Opportunity(
+        opportunity_number="OP-000001",
+        prospect_number="PR-1",
+        status="lost",
+        status_reason="out_sold",
+        competitor=POLISH,
+        account=account,
+        contact=contact,
+    )
+    payload = _opportunity_decision(opportunity, by="nobody")
+    assert (payload["category"], payload["reason"]) == ("out_sold", f"Out-sold ({POLISH})")
+    assert payload["decided_by"] == "nobody"
+    assert payload["account"]["account_number"] == "A-000001"
+    assert payload["account"]["party_type"] == "organization"
+    assert payload["contact"]["account_number"] == "CT-000001"
+    assert payload["contact"]["first_name"] == "Łucja"
 
 
 def test_account_to_organization_customer_and_back():

@@ -235,7 +235,8 @@ def test_prospects_that_predate_the_integration_get_their_lead():
     MapState.objects.update(state=MapState.State.NOT_RUNNING)
     waiting = ProspectFactory()
     decided = ProspectFactory()
-    Prospect.objects.filter(pk=decided.pk).update(status="rejected")
+    decided.reject(by="backoffice", reason="Out of area")
+    decided.save()
 
     call_command("dualwrite", "enable", "prospects_to_leads")
 

@@ -44,10 +44,56 @@ def test_outbox_row_rolls_back_with_the_change():
     assert not _outbox("commerce").exists()
 
 
-def test_nothing_is_written_while_the_integration_is_off(settings):
+def test_changes_made_while_the_integration_is_off_wait_and_are_delivered_when_it_is_on(settings):
+    """Issue 10, seen 5: with the integration off the capture returned early; nothing queued."""
     settings.SALES_INTEGRATION_ENABLED = False
-    commerce.services.prospects_create(rows=_prospect_rows(1))
-    assert not _outbox("commerce").exists()
+    (prospect,) = commerce.services.prospects_create(rows=_prospect_rows(1))
+    assert _outbox("commerce").get().state == OutboxMessage.State.PENDING
+    assert outbox_relay(source="commerce")["delivered"] == 0
+
+    settings.SALES_INTEGRATION_ENABLED = True
+    assert outbox_relay(source="commerce")["delivered"] == 1
+    assert Lead.objects.filter(prospect_number=prospect.prospect_number).exists()
+
+
+def test_every_bulk_write_path_of_a_mapped_model_writes_its_outbox_row_or_is_refused():
+    """SPEC §7: bulk creates, bulk updates and queryset updates are captured like save()."""
+    from commerce.models import Customer
+    from core.errors import NotAllowed
+    from sales.models import Account, Lead, Opportunity
+
+    def _count(alias, map_code):
+        return _outbox(alias).filter(map=map_code).count()
+
+    accounts = "accounts_organization_customers"
+    Account.objects.bulk_create([Account(account_number="A-1", name="Bulk 1")])
+    assert _count("sales", accounts) == 1
+    Account.objects.filter(account_number="A-1").update(phone="+48 22 123 45 67")
+    message = _outbox("sales").filter(map=accounts).last()
+    assert message.payload["phone"] == "+48 22 123 45 67"
+    assert message.payload["changed"] == {"phone": ""}
+    account = Account.objects.get(account_number="A-1")
+    account.city = "Kraków"
+    Account.objects.bulk_update([account], ["city"])
+    assert _outbox("sales").filter(map=accounts).last().payload["changed"] == {"city": ""}
+    Account.objects.filter(account_number="A-1").update(company_name_key="x")  # unmapped
+    assert _count("sales", accounts) == 3
+
+    Customer.objects.bulk_create(
+        [Customer(account_number="C-1", party_type="person", name="Jan Nowak", last_name="Nowak")]
+    )
+    assert _count("commerce", "contacts_person_customers") == 1
+    Customer.objects.filter(account_number="C-1").update(email="jan@nowak.pl")
+    assert _count("commerce", "contacts_person_customers") == 2
+
+    for refused in (
+        lambda: Lead.objects.update(status="disqualified"),
+        lambda: Opportunity.objects.update(status="won"),
+        lambda: Prospect.objects.update(status="approved"),
+        lambda: Customer.objects.bulk_create([], ignore_conflicts=True),
+    ):
+        with pytest.raises(NotAllowed):
+            refused()
 
 
 def test_relay_creates_the_lead_owned_by_the_integration_user():
