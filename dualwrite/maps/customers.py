@@ -83,7 +83,9 @@ ACCOUNTS_ORGANIZATION_CUSTOMERS = TableMap(
     # Commerce is the master: its customers overwrite accounts with the same number; accounts
     # unknown to Commerce are added there.
     initial_sync=(
-        InitialSyncStep("commerce", lambda: commerce_selectors.customer_list(party_type=ORGANIZATION)),
+        InitialSyncStep(
+            "commerce", lambda: commerce_selectors.customer_list(party_type=ORGANIZATION)
+        ),
         InitialSyncStep("sales", sales_selectors.account_list, target_keys=_customer_keys),
     ),
     initial_sync_master="commerce",

@@ -5,7 +5,15 @@ from commerce import selectors as commerce_selectors
 from core.models import PartyFields
 from sales import services as sales
 
-from .base import INTEGRATION_ACTOR, Direction, InitialSyncStep, Payload, TableMap, Trigger, identity
+from .base import (
+    INTEGRATION_ACTOR,
+    Direction,
+    InitialSyncStep,
+    Payload,
+    TableMap,
+    Trigger,
+    identity,
+)
 from .people import person_name
 
 PARTY_FIELDS = PartyFields.PARTY_FIELD_NAMES

@@ -9,8 +9,8 @@ import pytest
 import commerce.services
 from commerce.models import Customer
 from dualwrite.models import ConflictEntry, MapState
-from dualwrite.services import map_pause, map_resume
 from dualwrite.relay import outbox_relay
+from dualwrite.services import map_pause, map_resume
 from sales.models import Account, Contact
 from sales.services import account_update, contact_update
 
@@ -133,7 +133,10 @@ def test_different_mapped_fields_changed_on_each_side_merge():
     map_resume(code=ACCOUNTS, actor="integrator")
     _relay_both()
 
-    for record in (Account.objects.get(pk=account.pk), Customer.objects.get(account_number="A-000500")):
+    for record in (
+        Account.objects.get(pk=account.pk),
+        Customer.objects.get(account_number="A-000500"),
+    ):
         assert (record.phone, record.city, record.name) == ("+420 601 234 567", "Brno", "Původní")
     assert not ConflictEntry.objects.exists()
 
@@ -151,7 +154,10 @@ def test_one_conflict_per_field_however_many_edits_queued_on_each_side():
     map_resume(code=ACCOUNTS, actor="integrator")
     _relay_both()
 
-    for record in (Account.objects.get(pk=account.pk), Customer.objects.get(account_number="A-000500")):
+    for record in (
+        Account.objects.get(pk=account.pk),
+        Customer.objects.get(account_number="A-000500"),
+    ):
         assert (record.name, record.city) == ("HQ", "Ostrava")
     conflict = ConflictEntry.objects.get()
     assert (conflict.field, conflict.winner) == ("name", "commerce")

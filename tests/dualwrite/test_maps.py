@@ -5,9 +5,7 @@ import pytest
 from dualwrite.maps import (
     ACCOUNTS_ORGANIZATION_CUSTOMERS,
     CONTACTS_PERSON_CUSTOMERS,
-    LEAD_STATUS_TO_PROSPECTS,
     MAPS,
-    OPPORTUNITY_STATUS_TO_PROSPECTS,
     PROSPECTS_TO_LEADS,
     source_aliases,
 )

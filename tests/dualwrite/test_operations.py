@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 import commerce.services
-from commerce.models import Customer, Prospect
+from commerce.models import Customer
 from core.access import INTEGRATION_ADMINISTRATORS
 from core.errors import NotAllowed
 from dualwrite import services

@@ -1,9 +1,10 @@
-"""Fault: two relays race, and the "won" decision overtakes the account and contact it needs.
+"""Fault: two relays race, and the "won" decision overtakes the account message it depends on.
 
 Found by the scenarios with a real worker: a rep qualifies and wins at once, one relay is still
-applying the account when another claims the "won" message, and the approval, not seeing the
-customers yet, made its own pair; the account and contact then made a second one. Here the race
-is set up step by step: a row lock stands for the relay busy with the account.
+applying the account when another claims the "won" message. The decision carries its account
+and contact (SPEC §7), so it applies at once with exactly those customers, and the account's
+own message, arriving later, finds them there: one pair of customers, never a second. Here the
+race is set up step by step: a row lock stands for the relay busy with the account.
 """
 
 import psycopg
@@ -20,7 +21,7 @@ from .flow import SCENARIO_MARKS, WIN, Ledger
 pytestmark = SCENARIO_MARKS
 
 
-def test_a_won_opportunity_waits_for_its_account_and_contact(redis_server):
+def test_a_won_opportunity_overtaking_its_account_approves_with_the_same_customers(redis_server):
     # No worker here: the test runs each step itself; the kicks only queue in its own Redis.
     ledger = Ledger()
     (request_id,) = ledger.sign_up_many("zavod", 1)
@@ -35,14 +36,14 @@ def test_a_won_opportunity_waits_for_its_account_and_contact(redis_server):
         busy_relay.execute(
             f"SELECT 1 FROM {OutboxMessage._meta.db_table} WHERE id = %s FOR UPDATE", (account.pk,)
         )
-        outbox_relay(source="sales")  # the other relay: it may take the contact, not the decision
+        outbox_relay(source="sales")  # the other relay: the contact and the decision
         prospect.refresh_from_db()
-        assert prospect.status == Prospect.Status.NEW
-        assert not Customer.objects.filter(party_type="organization").exists()
+        assert prospect.status == Prospect.Status.APPROVED
+        assert Customer.objects.get(party_type="organization").account_number == account.record_key
+        assert OutboxMessage.objects.using("sales").get(pk=account.pk).state == "pending"
 
     outbox_relay(source="sales")
-    prospect.refresh_from_db()
-    assert prospect.status == Prospect.Status.APPROVED
+    assert OutboxMessage.objects.using("sales").get(pk=account.pk).state == "delivered"
     organization = Customer.objects.get(party_type="organization")
     person = Customer.objects.get(party_type="person")
     assert organization.account_number == account.record_key

@@ -163,7 +163,9 @@ def test_disqualified_lead_rejects_the_prospect_with_its_reason(celery_worker, s
     assert prospect.status == Prospect.Status.REJECTED
     assert prospect.status_reason == "No longer interested"
     (rejected,) = _mail(smtp_server, email, "prospect_rejected")
-    assert "No longer interested" in rejected.get_body(("plain",)).get_content()
+    body = rejected.get_body(("plain",)).get_content()
+    assert "No longer interested" not in body  # internal to HQ
+    assert "nemáte zájem" in body  # the Czech customer-facing line (SPEC §9)
     assert not Customer.objects.exists()
     assert not CustomerHierarchy.objects.exists()
     _no_undelivered_messages()
@@ -187,6 +189,7 @@ def test_qualify_and_lose_out_sold_rejects_the_prospect(celery_worker, smtp_serv
     assert prospect.status == Prospect.Status.REJECTED
     assert prospect.status_reason == "Out-sold (Konkurent Łódź)"
     (rejected,) = _mail(smtp_server, email, "prospect_rejected")
-    assert "Out-sold" in rejected.get_body(("plain",)).get_content()
+    body = rejected.get_body(("plain",)).get_content()
+    assert "Out-sold" not in body and "Konkurent" not in body and "Cena" not in body
     assert not CustomerHierarchy.objects.exists()
     _no_undelivered_messages()
