@@ -41,33 +41,49 @@ def _undelivered(alias: str, table_map: TableMap, key: str):
 
 
 def _last_undelivered_id(alias: str, table_map: TableMap, key: str) -> int:
-    return _undelivered(alias, table_map, key).order_by("-id").values_list("id", flat=True).first() or 0
+    return (
+        _undelivered(alias, table_map, key).order_by("-id").values_list("id", flat=True).first()
+        or 0
+    )
 
 
-def _local_change_time(direction: Direction, table_map: TableMap, key: str, name: str, record):
-    """When the target changed the field: its undelivered message about it, else the record."""
+def _last_change_time(alias: str, table_map: TableMap, key: str, name: str) -> datetime | None:
+    """When a side last changed the field: its newest undelivered message about it."""
     for payload, created_at in (
-        _undelivered(direction.target, table_map, key)
-        .order_by("-id")
-        .values_list("payload", "created_at")
+        _undelivered(alias, table_map, key).order_by("-id").values_list("payload", "created_at")
     ):
         if name in (payload.get("changed") or {}):
             return created_at
-    return getattr(record, "updated_at", None)
+    return None
 
 
-def _winner(rule: str, message: OutboxMessage, local_time: datetime | None, direction: Direction):
-    if rule == "newest":
-        newer = local_time is None or message.created_at >= local_time
-        return direction.source if newer else direction.target
-    return rule
+def _winner(
+    rule: str,
+    *,
+    table_map: TableMap,
+    direction: Direction,
+    message: OutboxMessage,
+    name: str,
+    record,
+) -> str:
+    """The rule's side; "newest": the side whose last change of the field is the newer."""
+    if rule != "newest":
+        return rule
+    key = message.record_key
+    incoming = _last_change_time(direction.source, table_map, key, name) or message.created_at
+    local = _last_change_time(direction.target, table_map, key, name) or getattr(
+        record, "updated_at", None
+    )
+    return direction.source if local is None or incoming >= local else direction.target
 
 
 def _taking_part(table_map: TableMap, key: str, name: str, side: str, message_id: int):
     """The conflict this message already took part in, if any."""
-    for entry in ConflictEntry.objects.using(DB).filter(
-        map=table_map.code, record_key=key, field=name
-    ).order_by("-id")[:5]:
+    for entry in (
+        ConflictEntry.objects.using(DB)
+        .filter(map=table_map.code, record_key=key, field=name)
+        .order_by("-id")[:5]
+    ):
         if entry.participants.get(side, 0) >= message_id:
             return entry
     return None
@@ -95,7 +111,7 @@ def _field_outcome(
         return True
     rule = map_conflict_rule(table_map)
     winner = _winner(
-        rule, message, _local_change_time(direction, table_map, key, name, record), direction
+        rule, table_map=table_map, direction=direction, message=message, name=name, record=record
     )
     ConflictEntry.objects.using(DB).create(
         map=table_map.code,
