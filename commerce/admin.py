@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -231,7 +231,8 @@ class ProspectRejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         validators=[validate_multiline],
         help_text=_(
-            "Recorded on the prospect and, where the profile allows, told to the requester."
+            "Kept on the prospect for HQ only. The requester's email carries the customer-facing "
+            "decline message for HQ rejections (editable under Decline messages)."
         ),
     )
 
@@ -256,6 +257,7 @@ class ProspectAdmin(CommerceRecordAdmin):
         "organization_customer_link",
         "person_customer_link",
         "customer_hierarchy_link",
+        "sales_records",
         "transition_log",
     )
     fieldsets = (
@@ -289,6 +291,7 @@ class ProspectAdmin(CommerceRecordAdmin):
                 "fields": (
                     "status",
                     "status_reason",
+                    "reason_category",
                     "decided_at",
                     "decided_by",
                     "organization_customer_link",
@@ -297,6 +300,7 @@ class ProspectAdmin(CommerceRecordAdmin):
                 )
             },
         ),
+        (_("In Sales"), {"fields": ("sales_records",)}),
         (_("Transition log"), {"fields": ("transition_log",)}),
     )
 
@@ -324,6 +328,20 @@ class ProspectAdmin(CommerceRecordAdmin):
     @admin.display(description=_("customer hierarchy"))
     def customer_hierarchy_link(self, prospect: Prospect):
         return self._link(CustomerHierarchy, "hierarchy_id", prospect.customer_hierarchy)
+
+    @admin.display(description=_("Sales records"))
+    def sales_records(self, prospect: Prospect) -> str:
+        """The business keys of the lead, opportunity, account and contact (SPEC §7)."""
+        keys = [
+            (gettext("lead"), prospect.sales_lead),
+            (gettext("opportunity"), prospect.sales_opportunity),
+            (gettext("account"), prospect.organization_customer if prospect.sales_lead else ""),
+            (gettext("contact"), prospect.person_customer if prospect.sales_lead else ""),
+        ]
+        shown = [(label, key) for label, key in keys if key]
+        if not shown:
+            return gettext("Not decided in Sales.")
+        return format_html_join(" · ", "{} {}", shown)
 
     @admin.display(description=_("transitions"))
     def transition_log(self, prospect: Prospect) -> str:

@@ -47,6 +47,10 @@ class ProspectSerializer(serializers.ModelSerializer):
             "created_at",
             "decided_at",
             "decided_by",
+            "reason_category",
+            "sales_lead",
+            "sales_opportunity",
+            "sync_error",
         )
 
 

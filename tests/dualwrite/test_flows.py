@@ -252,3 +252,34 @@ def test_a_decision_commerce_cannot_apply_is_a_delivery_error_shown_on_both_reco
     assert "already rejected" in prospect.sync_error
     opportunity = Opportunity.objects.get(pk=qualified.opportunity.pk)
     assert "already rejected" in opportunity.sync_error
+
+
+def test_the_prospect_shows_who_decided_in_sales_and_the_sales_records(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from core.access import COMMERCE_BACK_OFFICE
+
+    django_user_model.objects.create(username="rep", first_name="Anna", last_name="Nováková")
+    prospect, lead = _lead_for_new_request()
+    qualified = _qualified(lead, ignore_duplicates=True)
+    _won(qualified.opportunity.pk)
+    prospect.refresh_from_db()
+
+    user = django_user_model.objects.create_user("bo", password="pw-2026-x", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=COMMERCE_BACK_OFFICE)[0])
+    client.force_login(user)
+    page = client.get(f"/hq/commerce/prospect/{prospect.pk}/change/").content.decode()
+    assert "Decided in Sales by Anna Nováková (Sales) via dual-write" in page
+    for key in (
+        f"lead {lead.pk}",
+        f"opportunity {qualified.opportunity.opportunity_number}",
+        f"account {qualified.account.account_number}",
+        f"contact {qualified.contact.contact_number}",
+    ):
+        assert key in page
+    api = client.get(f"/api/commerce/prospects/{prospect.prospect_number}/").json()
+    assert api["decided_by"] == "Anna Nováková (Sales) via dual-write"
+    assert (api["sales_lead"], api["sales_opportunity"]) == (
+        str(lead.pk),
+        qualified.opportunity.opportunity_number,
+    )
