@@ -542,9 +542,15 @@ def prospect_approve(
 
 def _decision_count(prospect: Prospect) -> int:
     """How many times the prospect was rejected before: a reopened one's next email is new."""
-    return TransitionLog.objects.using(DB).filter(
-        model=Prospect._meta.label_lower, object_key=prospect.prospect_number, transition="reject"
-    ).count()
+    return (
+        TransitionLog.objects.using(DB)
+        .filter(
+            model=Prospect._meta.label_lower,
+            object_key=prospect.prospect_number,
+            transition="reject",
+        )
+        .count()
+    )
 
 
 def prospect_reject(
@@ -677,7 +683,9 @@ def prospect_decision_apply(
                 **links,
             )
         if decision == "open":
-            return prospect_reopen(prospect_number=prospect_number, actor=actor, sales_lead=sales_lead)
+            return prospect_reopen(
+                prospect_number=prospect_number, actor=actor, sales_lead=sales_lead
+            )
         raise ServiceError(f"Unknown decision {decision!r}", code="unknown_decision")
 
 
