@@ -50,7 +50,7 @@ def _triggers(*kinds: str):
 
 
 def _record_for(trigger):
-    for (model, party_type), (factory, changed) in RECORDS.items():
+    for (model, _party_type), (factory, changed) in RECORDS.items():
         if model != trigger.model:
             continue
         record = factory.build()
