@@ -104,6 +104,42 @@ def _refusal(exc: ValidationError | ServiceError) -> str:
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.message)
 
 
+def commerce_decides(record: Lead | Opportunity) -> bool:
+    """The Sales integration is off and the record comes from a Commerce partner request, which
+    HQ then decides itself (SPEC §3 step 9; sales.services refuses the decision here)."""
+    if settings.SALES_INTEGRATION_ENABLED:
+        return False
+    if isinstance(record, Lead):
+        return record.lead_source == Lead.Source.B2B_COMMERCE
+    return bool(record.prospect_number)
+
+
+def decision_banners(record: Lead | Opportunity) -> list[dict]:
+    """Warnings at the top of a lead's or an opportunity's page: who decides its open partner
+    request now, and a decision that dual-write could not apply in Commerce."""
+    banners = []
+    if record.status == record.Status.OPEN and commerce_decides(record):
+        banners.append(
+            {
+                "level": "warning",
+                "text": gettext(
+                    "The Sales integration is off, so Commerce decides partner requests now: "
+                    "approve or reject prospect %(number)s in HQ."
+                )
+                % {"number": record.prospect_number or "—"},
+            }
+        )
+    if record.sync_error:
+        banners.append(
+            {
+                "level": "error",
+                "text": gettext("Dual-write could not apply this decision in Commerce: %(error)s")
+                % {"error": record.sync_error},
+            }
+        )
+    return banners
+
+
 class SalesRecordAdmin(admin.ModelAdmin):
     """Reps view records and change them through the update service; nobody deletes here."""
 
@@ -223,6 +259,9 @@ class TimelineAdmin(SalesRecordAdmin):
     def record_actions(self, request, obj) -> list[dict]:
         raise NotImplementedError
 
+    def record_banners(self, request, obj) -> list[dict]:
+        return decision_banners(obj)
+
     def timeline(self, obj) -> list[selectors.TimelineEntry]:
         raise NotImplementedError
 
@@ -235,6 +274,7 @@ class TimelineAdmin(SalesRecordAdmin):
             rep = is_sales_rep(request.user)
             extra_context = {
                 "record_actions": self.record_actions(request, obj) if rep else [],
+                "record_banners": self.record_banners(request, obj),
                 "timeline": self.timeline(obj),
                 "note_form": NoteForm() if rep else None,
                 "note_url": self.action_url(obj, "note") if rep else "",
@@ -492,7 +532,7 @@ class LeadAdmin(TimelineAdmin):
         services.lead_note_add(lead_id=obj.pk, text=text, actor=actor)
 
     def record_actions(self, request, lead: Lead) -> list[dict]:
-        if lead.status == Lead.Status.OPEN:
+        if lead.status == Lead.Status.OPEN and not commerce_decides(lead):
             return [
                 {"label": _("Qualify"), "url": self.action_url(lead, "qualify")},
                 {"label": _("Disqualify"), "url": self.action_url(lead, "disqualify")},
@@ -691,7 +731,7 @@ class OpportunityAdmin(TimelineAdmin):
         services.opportunity_note_add(opportunity_id=obj.pk, text=text, actor=actor)
 
     def record_actions(self, request, opportunity: Opportunity) -> list[dict]:
-        if opportunity.status != Opportunity.Status.OPEN:
+        if opportunity.status != Opportunity.Status.OPEN or commerce_decides(opportunity):
             return []
         return [
             {"label": _("Close as won"), "url": self.action_url(opportunity, "close-as-won")},

@@ -284,6 +284,27 @@ def _require_open_lead(lead: Lead, refusal: str) -> None:
         )
 
 
+def _require_decided_in_sales(record: Lead | Opportunity) -> None:
+    """Refuse to decide a partner request here while the Sales integration is off.
+
+    Commerce decides partner requests then (SPEC §3 step 9): a B2B commerce lead, or an
+    opportunity from one, is neither qualified, disqualified, won nor lost in Sales.
+    """
+    if isinstance(record, Lead):
+        from_commerce = record.lead_source == Lead.Source.B2B_COMMERCE
+    else:
+        from_commerce = bool(record.prospect_number)
+    if from_commerce and not settings.SALES_INTEGRATION_ENABLED:
+        raise NotAllowed(
+            _(
+                "The Sales integration is off, so Commerce decides partner requests now: "
+                "approve or reject prospect %(number)s in HQ."
+            )
+            % {"number": record.prospect_number or "—"},
+            code="decided_in_commerce",
+        )
+
+
 def lead_update(*, lead_id: int, values: dict) -> Lead:
     """Change the topic, status reason (new/contacted) or party fields of an open lead."""
     values = _known_fields(values, Lead.EDITABLE_FIELD_NAMES)
@@ -382,6 +403,15 @@ def _existing(model: type[Account] | type[Contact], number_field: str, number: s
         ) from exc
 
 
+def _existing_tied_to_lead(record: Account | Contact | None, lead: Lead) -> None:
+    """An existing account or contact the rep chose now stands for this lead's prospect, so
+    that Commerce approves with it (SPEC §8: never a copy)."""
+    number = lead.prospect_number
+    if record is not None and number and record.prospect_number != number:
+        record.prospect_number = number
+        _save(record)
+
+
 def lead_qualify(
     *,
     lead_id: int,
@@ -401,6 +431,7 @@ def lead_qualify(
     """
     with transaction.atomic(using=DB):
         lead = _lead(lead_id)
+        _require_decided_in_sales(lead)
         _require_open_lead(lead, _("Only an open lead can be qualified; this lead is %(status)s."))
         account = (
             _existing(Account, "account_number", existing_account_number)
@@ -419,6 +450,8 @@ def lead_qualify(
             candidates = duplicate_candidates(company_name=lead.company_name, email=lead.email)
             if candidates:
                 raise DuplicatesFound(candidates)
+        _existing_tied_to_lead(account, lead)
+        _existing_tied_to_lead(contact, lead)
         if creates_account:
             account = _account_from_lead(lead)
         if creates_contact:
@@ -441,6 +474,7 @@ def lead_disqualify(*, lead_id: int, status_reason: str, actor: str, description
     description = _text(description, field="description")
     with transaction.atomic(using=DB):
         lead = _lead(lead_id)
+        _require_decided_in_sales(lead)
         _require_open_lead(
             lead, _("Only an open lead can be disqualified; this lead is %(status)s.")
         )
@@ -566,6 +600,7 @@ def opportunity_close_as_won(
     description = _text(description, field="description")
     with transaction.atomic(using=DB):
         opportunity = _opportunity(opportunity_id)
+        _require_decided_in_sales(opportunity)
         _require_open_opportunity(
             opportunity, _("Only an open opportunity can be closed; %(number)s is %(status)s.")
         )
@@ -596,6 +631,7 @@ def opportunity_close_as_lost(
     competitor = (competitor or "").strip()
     with transaction.atomic(using=DB):
         opportunity = _opportunity(opportunity_id)
+        _require_decided_in_sales(opportunity)
         _require_open_opportunity(
             opportunity, _("Only an open opportunity can be closed; %(number)s is %(status)s.")
         )
@@ -631,3 +667,52 @@ def contact_update(*, contact_id: int, values: dict) -> Contact:
         if _apply(contact, values):
             _save(contact)
     return contact
+
+
+# --- dual-write outcomes ----------------------------------------------------------------------
+
+
+def lead_close_decided_in_commerce(
+    *, prospect_number: str, approved: bool, reason: str, decided_by: str
+) -> Lead | None:
+    """HQ decided the lead's prospect while the integration was off (SPEC §3 step 9).
+
+    An open lead is closed as "decided in Commerce"; a lead a rep already moved on keeps its
+    state, and its timeline says what HQ decided.
+    """
+    with transaction.atomic(using=DB):
+        lead = (
+            Lead.objects.using(DB)
+            .select_for_update()
+            .filter(prospect_number=prospect_number)
+            .first()
+        )
+        if lead is None:
+            return None
+        verdict = _("approved") if approved else _("rejected")
+        text = _("Prospect %(number)s was %(verdict)s in Commerce by %(who)s.") % {
+            "number": prospect_number,
+            "verdict": verdict,
+            "who": decided_by or _("the back office"),
+        }
+        if reason:
+            text = f"{text} {reason}"
+        actor = f"{decided_by or 'HQ'} (Commerce) via dual-write"
+        if lead.status == Lead.Status.OPEN:
+            if approved:
+                lead.close_approved_in_commerce(by=actor, reason=text)
+            else:
+                lead.close_rejected_in_commerce(by=actor, reason=text)
+            _save(lead)
+        Note.objects.using(DB).create(lead=lead, author=actor, text=text)
+    return lead
+
+
+def decision_sync_error_set(*, lead_id: str, opportunity_number: str, error: str) -> None:
+    """Show on the lead or opportunity that Commerce could not apply its decision (§7)."""
+    if opportunity_number:
+        Opportunity.objects.using(DB).filter(opportunity_number=opportunity_number).update(
+            sync_error=error[:4000]
+        )
+    elif lead_id:
+        Lead.objects.using(DB).filter(pk=int(lead_id)).update(sync_error=error[:4000])

@@ -146,7 +146,8 @@ def test_a_rep_adds_a_lead_and_owns_it(rep):
 # --- qualify ----------------------------------------------------------------------------------
 
 
-def test_qualify_shows_duplicates_and_needs_a_pick_or_ignore(rep):
+def test_qualify_shows_duplicates_and_needs_a_pick_or_ignore(rep, settings):
+    settings.SALES_INTEGRATION_ENABLED = True  # Sales decides B2B commerce leads
     existing = AccountFactory(account_number="A-000077", name="ŁÓDŹ sp. z o.o.")
     lead = LeadFactory(b2b_commerce=True, company_name="Łódź Sp. z o.o.")
     url = _url("lead_qualify", lead.pk)

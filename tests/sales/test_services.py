@@ -253,7 +253,8 @@ def test_contact_upsert_attaches_to_account_and_needs_it_to_exist(signals_seen):
 # --- qualify ----------------------------------------------------------------------------------
 
 
-def test_qualify_creates_account_contact_opportunity_and_copies_notes(signals_seen):
+def test_qualify_creates_account_contact_opportunity_and_copies_notes(signals_seen, settings):
+    settings.SALES_INTEGRATION_ENABLED = True  # Sales decides B2B commerce leads
     lead = LeadFactory(b2b_commerce=True, company_name="Žluťoučký kůň s.r.o.", city="Plzeň")
     Note.objects.create(lead=lead, author="integration", text="Poznámka první")
 
@@ -351,7 +352,8 @@ def test_qualify_unknown_lead_is_not_found():
 # --- disqualify and reactivate ----------------------------------------------------------------
 
 
-def test_disqualify_records_reason_and_who(signals_seen):
+def test_disqualify_records_reason_and_who(signals_seen, settings):
+    settings.SALES_INTEGRATION_ENABLED = True  # Sales decides B2B commerce leads
     lead = LeadFactory(b2b_commerce=True)
 
     lead_disqualify(
@@ -525,7 +527,8 @@ def test_opportunity_update_while_open_only():
 # --- close as won / lost ----------------------------------------------------------------------
 
 
-def test_close_as_won_writes_the_close_record_and_log(signals_seen):
+def test_close_as_won_writes_the_close_record_and_log(signals_seen, settings):
+    settings.SALES_INTEGRATION_ENABLED = True  # Sales decides partner requests
     opportunity = OpportunityFactory(prospect_number="PR-000002")
     closed_on = date.today() - timedelta(days=1)
 
