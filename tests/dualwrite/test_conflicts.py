@@ -176,3 +176,20 @@ def test_a_save_that_changes_no_mapped_field_sends_nothing():
         actor="backoffice",
     )
     assert OutboxMessage.objects.using("commerce").count() == before
+
+
+def test_the_conflicts_command_lists_record_field_values_rule_and_winner(capsys):
+    from django.core.management import call_command
+
+    MapState.objects.filter(code=ACCOUNTS).update(conflict_rule="commerce")
+    account = _synced_account()
+    map_pause(code=ACCOUNTS, actor="integrator")
+    _edit_both_sides(account)
+    map_resume(code=ACCOUNTS, actor="integrator")
+    _relay_both()
+
+    call_command("dualwrite", "conflicts", "--record", "A-000500")
+    out = capsys.readouterr().out
+    assert "A-000500.name" in out
+    assert "'Sales: Žluťoučký kůň'" in out and "'HQ: Łódź'" in out
+    assert "rule commerce, commerce won" in out

@@ -1,4 +1,4 @@
-"""python manage.py dualwrite status|enable|pause|resume|initial-sync|errors|retry|skip"""
+"""python manage.py dualwrite status|enable|pause|resume|initial-sync|errors|retry|skip|conflicts"""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -32,6 +32,11 @@ class Command(BaseCommand):
         skip = commands.add_parser("skip", help="Skip one failing change, with a reason.")
         skip.add_argument("error", type=int)
         skip.add_argument("--reason", required=True)
+        conflicts = commands.add_parser(
+            "conflicts", help="List field conflicts: record, field, both values, rule, winner."
+        )
+        conflicts.add_argument("--record", default=None, help="only this record key")
+        conflicts.add_argument("--limit", type=int, default=50)
 
     def handle(self, *args, action: str, **options) -> None:
         try:
@@ -120,3 +125,15 @@ class Command(BaseCommand):
     def _skip(self, error: int, reason: str, **options) -> None:
         services.delivery_error_skip(error_id=error, reason=reason, actor=ACTOR)
         self.stdout.write(f"error #{error} skipped")
+
+    def _conflicts(self, record: str | None, limit: int, **options) -> None:
+        rows = selectors.conflict_list(record_key=record)[: max(limit, 0)]
+        for conflict in rows:
+            self.stdout.write(
+                f"{conflict.created_at:%Y-%m-%d %H:%M:%S} {conflict.map} {conflict.record_key}"
+                f".{conflict.field}: {conflict.incoming_side}={conflict.incoming_value!r} vs "
+                f"local={conflict.local_value!r}; rule {conflict.rule}, {conflict.winner} won "
+                f"→ {conflict.resolved_value!r}"
+            )
+        if not rows:
+            self.stdout.write("No conflicts.")
