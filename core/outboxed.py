@@ -37,9 +37,9 @@ class ChangeTracking(models.Model):
         abstract = True
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        record = super().from_db(db, field_names, values)
-        record._loaded_values = dict(zip(field_names, values, strict=True))
+    def from_db(cls, db, field_names, values, **kwargs):  # type: ignore[override]
+        record = super().from_db(db, field_names, values, **kwargs)
+        record._loaded_values = dict(zip(field_names, values, strict=True))  # type: ignore[attr-defined]
         return record
 
 
@@ -69,12 +69,12 @@ class OutboxedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         _refuse_state_writes(self.model, kwargs)
         with transaction.atomic(using=self.db):
-            before = {record.pk: record for record in self}
+            before: dict[Any, models.Model] = {record.pk: record for record in self}  # type: ignore[attr-defined,misc]
             count = super().update(**kwargs)
             records = list(self.model._base_manager.using(self.db).filter(pk__in=list(before)))
             for record in records:
                 # What each record held before the update, for the listener's diff.
-                record._loaded_values = loaded_values(before[record.pk])
+                record._loaded_values = loaded_values(before[record.pk])  # type: ignore[attr-defined]
             records_written.send(
                 sender=self.model, records=records, created=False, using=self.db, fields=set(kwargs)
             )

@@ -122,7 +122,7 @@ class TableMap:
         """{payload name: value before} of the mapped fields a save changed; None: a new record."""
         if before is None:
             return None
-        changed = {}
+        changed: Payload = {}
         for src, target in self._pairs(source):
             old = before.get(record._meta.get_field(src).attname, _MISSING)
             new = plain(getattr(record, src))
