@@ -6,6 +6,14 @@ same record only). A decision message carries the customers it depends on, so no
 for another. Each message is applied on the target in one transaction
 together with an InboxMessage keyed by its id, then marked delivered on the source. A crash
 between the two commits means a second delivery, which the inbox turns into a no-op.
+
+SQLite (the embedded default) has no row locks, only one write lock per database file, taken
+at BEGIN (IMMEDIATE transactions). There a batch is claimed with a plain read, applied in the
+target's transaction and then marked delivered in a short transaction of the source, so a relay
+never holds two files' write locks: the relays of both sources, taking them in opposite orders,
+made each other (and every web save behind them) wait out the busy timeout and fail with
+"database is locked". Two relays of one source may then claim the same messages: the inbox
+applies each once, and only the relay that marks a message delivered counts it.
 """
 
 import logging
@@ -14,7 +22,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -34,6 +42,12 @@ from .services import (
 logger = logging.getLogger(__name__)
 
 UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
+# A relay batch on SQLite holds the target file's write lock for its whole transaction, and a
+# web save on that system waits for it: small batches keep that wait short. Between two full
+# batches the relay pauses, so that whoever waits for the lock gets it: SQLite's busy handler
+# polls every 100 ms, and a relay going on at once would take the lock again before the poll.
+SQLITE_BATCH_SIZE = 50
+SQLITE_BATCH_PAUSE = 0.1
 
 
 def _claimable(source: str):
@@ -130,7 +144,7 @@ def _backoff(attempts: int) -> timedelta:
     )
 
 
-def _delivery_failed(message: OutboxMessage, exc: Exception) -> float:
+def _failure_keep(message: OutboxMessage, exc: Exception) -> float:
     """Keep the message with its error for a retry (never dropped); returns the delay."""
     message.last_error = f"{type(exc).__name__}: {exc}"[:4000]
     delay = _backoff(message.attempts)
@@ -145,11 +159,17 @@ def _delivery_failed(message: OutboxMessage, exc: Exception) -> float:
         message.last_error,
     )
     message.save(update_fields=["attempts", "last_error", "next_attempt_at", "state"])
-    delivery_failed(message=message)
     return delay.total_seconds()
 
 
-def _delivered(messages: list[OutboxMessage]) -> None:
+def _delivery_failed(message: OutboxMessage, exc: Exception) -> float:
+    """Keep the message for a retry and log the failure (alert rule); returns the delay."""
+    delay = _failure_keep(message, exc)
+    delivery_failed(message=message)
+    return delay
+
+
+def _delivered_mark(messages: list[OutboxMessage]) -> None:
     """Mark delivered (`attempts` was counted up on each message before it was applied)."""
     OutboxMessage.objects.using(_source(messages[0])).filter(
         pk__in=[message.pk for message in messages]
@@ -159,13 +179,24 @@ def _delivered(messages: list[OutboxMessage]) -> None:
         last_error="",
         attempts=F("attempts") + 1,
     )
+
+
+def _recovered(messages: list[OutboxMessage]) -> None:
     for message in messages:
         if message.last_error:
             delivery_recovered(message=message)
 
 
-def _deliver(messages: list[OutboxMessage]) -> tuple[list[OutboxMessage], list[float]]:
-    """Deliver claimed messages of one source; returns the delivered ones and retry delays.
+def _delivered(messages: list[OutboxMessage]) -> None:
+    """Mark delivered; the error log entry of a message that had failed is resolved."""
+    _delivered_mark(messages)
+    _recovered(messages)
+
+
+def _apply(
+    messages: list[OutboxMessage],
+) -> tuple[list[OutboxMessage], list[tuple[OutboxMessage, Exception]]]:
+    """Apply claimed messages of one source on their targets; returns the applied and the failed.
 
     They are applied together (one target transaction) and, when that transaction fails,
     one by one, so that a failure is recorded on the message it belongs to.
@@ -175,8 +206,8 @@ def _deliver(messages: list[OutboxMessage]) -> tuple[list[OutboxMessage], list[f
         target = _direction(message).target
         by_target.setdefault(target, []).append(message)
         message.attempts += 1
-    delivered: list[OutboxMessage] = []
-    delays: list[float] = []
+    applied: list[OutboxMessage] = []
+    failed: list[tuple[OutboxMessage, Exception]] = []
     for target, group in by_target.items():
         try:
             errors = _messages_apply(group, target)
@@ -190,29 +221,86 @@ def _deliver(messages: list[OutboxMessage]) -> tuple[list[OutboxMessage], list[f
         for message in group:
             error = errors.get(message.pk)
             if error is None:
-                delivered.append(message)
+                applied.append(message)
             else:
-                delays.append(_delivery_failed(message, error))
-    if delivered:
-        _delivered(delivered)
-    return delivered, delays
+                failed.append((message, error))
+    return applied, failed
+
+
+def _deliver(messages: list[OutboxMessage]) -> tuple[list[OutboxMessage], list[float]]:
+    """Deliver messages claimed under row locks; returns the delivered ones and retry delays.
+
+    Runs inside the source transaction that holds the claim (SKIP LOCKED), so no other relay
+    has these messages.
+    """
+    applied, failed = _apply(messages)
+    delays = [_delivery_failed(message, exc) for message, exc in failed]
+    if applied:
+        _delivered(applied)
+    return applied, delays
+
+
+def _deliver_unlocked(
+    source: str, messages: list[OutboxMessage]
+) -> tuple[list[OutboxMessage], list[float]]:
+    """Deliver messages claimed with a plain read (SQLite: no row locks); see the module doc.
+
+    Each target transaction holds that file's write lock only. Then one short transaction of
+    the source marks the messages delivered, or keeps them for a retry, but only those that
+    are still undelivered: another relay of the source may have delivered some meanwhile (the
+    inbox made them no-ops here), and they are neither marked nor counted twice. The error log
+    and alert rule in `default` are written after the source commits.
+    """
+    applied, failed = _apply(messages)
+    with transaction.atomic(using=source):
+        undelivered = dict(
+            OutboxMessage.objects.using(source)
+            .filter(pk__in=[message.pk for message in messages], state__in=UNDELIVERED)
+            .values_list("pk", "last_error")
+        )
+        applied = [message for message in applied if message.pk in undelivered]
+        failed = [(message, exc) for message, exc in failed if message.pk in undelivered]
+        delays = [_failure_keep(message, exc) for message, exc in failed]
+        for message in applied:  # a failure another relay recorded meanwhile is resolved too
+            message.last_error = undelivered[message.pk]
+        if applied:
+            _delivered_mark(applied)
+    for message, _ in failed:
+        delivery_failed(message=message)
+    _recovered(applied)
+    return applied, delays
 
 
 def outbox_relay(*, source: str, batch_size: int = 200, time_budget: float = 20.0) -> dict:
-    """Deliver what is due from `source`; returns counts and the earliest retry delay."""
+    """Deliver what is due from `source`; returns counts and the earliest retry delay.
+
+    Where the source has no row locks (SQLite), a batch is claimed with a plain read and no
+    transaction stays open on the source while it is applied (`_deliver_unlocked`); batches
+    are smaller there and paused between, as web saves on the target wait for them.
+    """
+    row_locks = connections[source].features.has_select_for_update_skip_locked
+    if not row_locks:
+        batch_size = min(batch_size, SQLITE_BATCH_SIZE)
     delivered = failed = 0
     retry_in: float | None = None
     deadline = time.monotonic() + time_budget
     while time.monotonic() < deadline:
-        with transaction.atomic(using=source):
-            batch = list(_claimable(source).select_for_update(skip_locked=True)[:batch_size])
-            done, delays = _deliver(batch)
+        if row_locks:
+            with transaction.atomic(using=source):
+                batch = list(_claimable(source).select_for_update(skip_locked=True)[:batch_size])
+                done, delays = _deliver(batch)
+                deliveries_count(delivered=Counter(message.map for message in done))
+        else:
+            batch = list(_claimable(source)[:batch_size])
+            done, delays = _deliver_unlocked(source, batch) if batch else ([], [])
             deliveries_count(delivered=Counter(message.map for message in done))
-            delivered += len(done)
-            failed += len(delays)
-            if delays:
-                retry_in = min(delays if retry_in is None else [*delays, retry_in])
+        delivered += len(done)
+        failed += len(delays)
+        if delays:
+            retry_in = min(delays if retry_in is None else [*delays, retry_in])
         if not batch:
             break
+        if not row_locks and len(batch) == batch_size:
+            time.sleep(SQLITE_BATCH_PAUSE)
     more = _claimable(source).exists()
     return {"delivered": delivered, "failed": failed, "retry_in": retry_in, "more": more}
