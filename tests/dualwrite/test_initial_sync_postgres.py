@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 
 from commerce.models import Customer
 from dualwrite import services
@@ -36,13 +36,14 @@ def _customers() -> None:
     )
 
 
-def test_ten_thousand_customers_sync_once_even_when_the_run_is_killed(tmp_path):
+def test_ten_thousand_customers_sync_once_even_when_the_run_is_killed(tmp_path, settings):
+    settings.SALES_INTEGRATION_ENABLED = True
     _customers()
     services.map_states_register()
     log = (tmp_path / "initial-sync.log").open("w")
     run = subprocess.Popen(
         [sys.executable, "manage.py", "dualwrite", "initial-sync", ACCOUNTS, "--batch-size", "250"],
-        cwd=settings.BASE_DIR,
+        cwd=django_settings.BASE_DIR,
         env={**os.environ, **database_env(), "SALES_INTEGRATION_ENABLED": "true"},
         stdout=log,
         stderr=subprocess.STDOUT,
