@@ -27,11 +27,12 @@ State = MapState.State
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-def _kick_relays() -> None:
+def _kick_relays(using: str = DB) -> None:
+    """Kick every relay once the transaction on `using` (the outermost one) commits."""
     from .tasks import outbox_relay
 
     for source in source_aliases():
-        task_kick_on_commit(outbox_relay, source, using=DB)
+        task_kick_on_commit(outbox_relay, source, using=using)
 
 
 def _table_map(code: str) -> TableMap:
@@ -367,9 +368,18 @@ def _message_for(error: DeliveryError) -> OutboxMessage:
     return OutboxMessage.objects.using(error.source).get(message_id=error.message_id)
 
 
+def _error_source(error_id: int) -> str:
+    """The system database of an error's message: its transaction is taken before `default`'s,
+    in the order the relay takes them, so that on SQLite two writers never wait on each other."""
+    source = DeliveryError.objects.using(DB).filter(pk=error_id).values_list("source", flat=True)
+    if not source:
+        raise NotFound(_("Error %(id)s does not exist.") % {"id": error_id})
+    return source[0]
+
+
 def delivery_error_retry(*, error_id: int, actor: str) -> DeliveryError:
     """Deliver a failing message again now (its backoff and attempt limit start over)."""
-    with transaction.atomic(using=DB):
+    with transaction.atomic(using=_error_source(error_id)), transaction.atomic(using=DB):
         error = _error_for_update(error_id)
         if error.state != DeliveryError.State.OPEN:
             raise NotAllowed(_("This error is already %(state)s.") % {"state": error.state})
@@ -380,7 +390,7 @@ def delivery_error_retry(*, error_id: int, actor: str) -> DeliveryError:
         error.next_retry_at = timezone.now()
         error.resolved_by = actor
         error.save(using=DB)
-        _kick_relays()
+        _kick_relays(using=error.source)
     return error
 
 
@@ -399,7 +409,7 @@ def delivery_error_skip(*, error_id: int, reason: str, actor: str) -> DeliveryEr
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give a reason for skipping this change."), code="reason_required")
-    with transaction.atomic(using=DB):
+    with transaction.atomic(using=_error_source(error_id)), transaction.atomic(using=DB):
         error = _error_for_update(error_id)
         if error.state != DeliveryError.State.OPEN:
             raise NotAllowed(_("This error is already %(state)s.") % {"state": error.state})
@@ -411,5 +421,5 @@ def delivery_error_skip(*, error_id: int, reason: str, actor: str) -> DeliveryEr
         error.resolved_by = actor
         error.next_retry_at = None
         error.save(using=DB)
-        _kick_relays()
+        _kick_relays(using=error.source)
     return error
