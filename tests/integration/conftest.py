@@ -20,6 +20,8 @@ import signal
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -103,6 +105,17 @@ class WorkerProcess:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def stop(self) -> None:
+        """Warm shutdown (running tasks finish); killed if it does not stop in time."""
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(WORKER_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -122,17 +135,13 @@ def _require_transactional_db(request) -> None:
         )
 
 
-@pytest.fixture
-def celery_worker(request, worker_env, tmp_path):
-    """A real `celery worker` process on this run's test databases and broker.
+@contextmanager
+def worker_started(env: dict[str, str], log_path: Path) -> Iterator[WorkerProcess]:
+    """A real `celery worker` process with `env`, on a queue of its own, until the block ends.
 
-    Tasks the test process sends on commit go through the broker to this worker, as in
-    production, on a queue of its own, so that test runs sharing a Redis never take each other's
-    tasks. The worker's log is printed when the test fails.
+    While it runs, this process sends its tasks to that queue and never runs them itself.
     """
-    _require_transactional_db(request)
     name = f"integration-{uuid.uuid4().hex[:12]}"
-    log_path = tmp_path / "celery-worker.log"
     command = [
         *(sys.executable, "-m", "celery", "-A", "tests.integration.worker_app", "worker"),
         *("-P", "threads", "--concurrency", "4", "-l", "info", "-n", f"{name}@%h", "-Q", name),
@@ -142,12 +151,11 @@ def celery_worker(request, worker_env, tmp_path):
         process = subprocess.Popen(
             command,
             cwd=django_settings.BASE_DIR,
-            env={**os.environ, **worker_env, "INTEGRATION_TASK_QUEUE": name},
+            env={**os.environ, **env, "INTEGRATION_TASK_QUEUE": name},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    # This process sends its tasks to that queue while the test runs, and never runs them itself.
     eager, queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = name
@@ -164,12 +172,23 @@ def celery_worker(request, worker_env, tmp_path):
     finally:
         celery_app.conf.task_always_eager = eager
         celery_app.conf.task_default_queue = queue
-        process.send_signal(signal.SIGTERM)  # warm shutdown: running tasks finish
+        worker.stop()
+
+
+@pytest.fixture
+def celery_worker(request, worker_env, tmp_path):
+    """A real `celery worker` process on this run's test databases and broker.
+
+    Tasks the test process sends on commit go through the broker to this worker, as in
+    production, on a queue of its own, so that test runs sharing a Redis never take each other's
+    tasks. The worker's log is printed when the test fails.
+    """
+    _require_transactional_db(request)
+    log_path = tmp_path / "celery-worker.log"
+    with worker_started(worker_env, log_path) as worker:
         try:
-            process.wait(WORKER_STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        report = getattr(request.node, "report_call", None)
-        if report is None or report.failed:
-            print(f"--- Celery worker log ({log_path}) ---\n{worker.log()}")
+            yield worker
+        finally:
+            report = getattr(request.node, "report_call", None)
+            if report is None or report.failed:
+                print(f"--- Celery worker log ({log_path}) ---\n{worker.log()}")
