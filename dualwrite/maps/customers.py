@@ -44,7 +44,55 @@ def _contact_from_customer(payload: Payload) -> None:
     )
 
 
-ACCOUNTS_ORGANIZATION_CUSTOMERS = TableMap(
+def _customers_map(
+    *,
+    code: str,
+    name: str,
+    key: str,
+    field_map: dict[str, str],
+    party_type: str,
+    sales_model: str,
+    to_sales,
+    sales_record,
+    sales_records,
+    conflict_rule: str,
+) -> TableMap:
+    """Sales records (left) ⇄ Commerce customers of one party type (right), by business key.
+
+    Commerce is the master for the initial sync: its customers overwrite Sales records with
+    the same number; Sales records unknown to Commerce are added there.
+    """
+    return TableMap(
+        code=code,
+        name=name,
+        key=key,
+        field_map=field_map,
+        directions=(
+            Direction(
+                "sales",
+                "commerce",
+                _customer_from_sales,
+                constants={"party_type": party_type},
+                target_record=_customer,
+            ),
+            Direction("commerce", "sales", to_sales, forward=False, target_record=sales_record),
+        ),
+        triggers=(
+            Trigger(sales_model, on="save"),
+            Trigger("commerce.Customer", on="save", when=lambda c: c.party_type == party_type),
+        ),
+        conflict_rule=conflict_rule,
+        initial_sync=(
+            InitialSyncStep(
+                "commerce", lambda: commerce_selectors.customer_list(party_type=party_type)
+            ),
+            InitialSyncStep("sales", sales_records, target_keys=_customer_keys),
+        ),
+        initial_sync_master="commerce",
+    )
+
+
+ACCOUNTS_ORGANIZATION_CUSTOMERS = _customers_map(
     code="accounts_organization_customers",
     name="Accounts ⇄ organization customers",
     key="account_number",
@@ -59,39 +107,15 @@ ACCOUNTS_ORGANIZATION_CUSTOMERS = TableMap(
         "prospect_number",
         *ADDRESS_FIELDS,
     ),
-    directions=(
-        Direction(
-            "sales",
-            "commerce",
-            _customer_from_sales,
-            constants={"party_type": ORGANIZATION},
-            target_record=_customer,
-        ),
-        Direction(
-            "commerce",
-            "sales",
-            _account_from_customer,
-            forward=False,
-            target_record=lambda key: sales_selectors.account_get(account_number=key),
-        ),
-    ),
-    triggers=(
-        Trigger("sales.Account", on="save"),
-        Trigger("commerce.Customer", on="save", when=lambda c: c.party_type == ORGANIZATION),
-    ),
+    party_type=ORGANIZATION,
+    sales_model="sales.Account",
+    to_sales=_account_from_customer,
+    sales_record=lambda key: sales_selectors.account_get(account_number=key),
+    sales_records=sales_selectors.account_list,
     conflict_rule="commerce",
-    # Commerce is the master: its customers overwrite accounts with the same number; accounts
-    # unknown to Commerce are added there.
-    initial_sync=(
-        InitialSyncStep(
-            "commerce", lambda: commerce_selectors.customer_list(party_type=ORGANIZATION)
-        ),
-        InitialSyncStep("sales", sales_selectors.account_list, target_keys=_customer_keys),
-    ),
-    initial_sync_master="commerce",
 )
 
-CONTACTS_PERSON_CUSTOMERS = TableMap(
+CONTACTS_PERSON_CUSTOMERS = _customers_map(
     code="contacts_person_customers",
     name="Contacts ⇄ person customers",
     key="contact_number",
@@ -108,30 +132,10 @@ CONTACTS_PERSON_CUSTOMERS = TableMap(
             *ADDRESS_FIELDS,
         ),
     },
-    directions=(
-        Direction(
-            "sales",
-            "commerce",
-            _customer_from_sales,
-            constants={"party_type": PERSON},
-            target_record=_customer,
-        ),
-        Direction(
-            "commerce",
-            "sales",
-            _contact_from_customer,
-            forward=False,
-            target_record=lambda key: sales_selectors.contact_get(contact_number=key),
-        ),
-    ),
-    triggers=(
-        Trigger("sales.Contact", on="save"),
-        Trigger("commerce.Customer", on="save", when=lambda c: c.party_type == PERSON),
-    ),
+    party_type=PERSON,
+    sales_model="sales.Contact",
+    to_sales=_contact_from_customer,
+    sales_record=lambda key: sales_selectors.contact_get(contact_number=key),
+    sales_records=sales_selectors.contact_list,
     conflict_rule="newest",
-    initial_sync=(
-        InitialSyncStep("commerce", lambda: commerce_selectors.customer_list(party_type=PERSON)),
-        InitialSyncStep("sales", sales_selectors.contact_list, target_keys=_customer_keys),
-    ),
-    initial_sync_master="commerce",
 )

@@ -138,62 +138,60 @@ DECISION_FIELDS = identity(
     "prospect_number", "status", "category", "reason", "decided_by", "account", "contact"
 )
 
-LEAD_STATUS_TO_PROSPECTS = TableMap(
+
+def _decision_map(
+    *, code: str, name: str, model: str, targets: tuple[str, ...], payload, value_maps, records
+) -> TableMap:
+    """A Sales → Commerce decision map: `model`'s transitions into `targets` decide the
+    prospect; the initial sync carries the decisions made before the map ran."""
+    return TableMap(
+        code=code,
+        name=name,
+        key="prospect_number",
+        field_map=DECISION_FIELDS,
+        value_maps=value_maps,
+        directions=(Direction("sales", "commerce", _decision_apply),),
+        triggers=(
+            Trigger(
+                model,
+                on="transition",
+                targets=targets,
+                when=lambda record: bool(record.prospect_number),
+                payload=payload,
+            ),
+        ),
+        initial_sync=(
+            InitialSyncStep(
+                "sales",
+                records,
+                payload=lambda record: payload(record, by=record.owner),
+                apply=_decision_copy,
+            ),
+        ),
+        initial_sync_master="sales",
+        failure_noted=_failure_noted,
+        failure_cleared=_failure_cleared,
+    )
+
+
+# disqualified → reject(reason); reactivated (→ open) → reopen the prospect it rejected.
+LEAD_STATUS_TO_PROSPECTS = _decision_map(
     code="lead_status_to_prospects",
     name="Lead status → prospects",
-    key="prospect_number",
-    field_map=DECISION_FIELDS,
+    model="sales.Lead",
+    targets=("disqualified", "open"),
+    payload=_lead_decision,
     value_maps={"category": LEAD_CATEGORIES, "reason": LEAD_REASONS},
-    directions=(Direction("sales", "commerce", _decision_apply),),
-    # disqualified → reject(reason); reactivated (→ open) → reopen the prospect it rejected.
-    triggers=(
-        Trigger(
-            "sales.Lead",
-            on="transition",
-            targets=("disqualified", "open"),
-            when=lambda lead: bool(lead.prospect_number),
-            payload=_lead_decision,
-        ),
-    ),
-    initial_sync=(
-        InitialSyncStep(
-            "sales",
-            lambda: sales_selectors.leads_from_commerce(status="disqualified"),
-            payload=lambda lead: _lead_decision(lead, by=lead.owner),
-            apply=_decision_copy,
-        ),
-    ),
-    initial_sync_master="sales",
-    failure_noted=_failure_noted,
-    failure_cleared=_failure_cleared,
+    records=lambda: sales_selectors.leads_from_commerce(status="disqualified"),
 )
 
-OPPORTUNITY_STATUS_TO_PROSPECTS = TableMap(
+# won → approve with the opportunity's account and contact; lost → reject(reason).
+OPPORTUNITY_STATUS_TO_PROSPECTS = _decision_map(
     code="opportunity_status_to_prospects",
     name="Opportunity status → prospects",
-    key="prospect_number",
-    field_map=DECISION_FIELDS,
+    model="sales.Opportunity",
+    targets=("won", "lost"),
+    payload=_opportunity_decision,
     value_maps={"category": OPPORTUNITY_CATEGORIES, "reason": OPPORTUNITY_REASONS},
-    directions=(Direction("sales", "commerce", _decision_apply),),
-    # won → approve with the opportunity's account and contact; lost → reject(reason).
-    triggers=(
-        Trigger(
-            "sales.Opportunity",
-            on="transition",
-            targets=("won", "lost"),
-            when=lambda opportunity: bool(opportunity.prospect_number),
-            payload=_opportunity_decision,
-        ),
-    ),
-    initial_sync=(
-        InitialSyncStep(
-            "sales",
-            lambda: sales_selectors.opportunities_from_commerce(statuses=["won", "lost"]),
-            payload=lambda opportunity: _opportunity_decision(opportunity, by=opportunity.owner),
-            apply=_decision_copy,
-        ),
-    ),
-    initial_sync_master="sales",
-    failure_noted=_failure_noted,
-    failure_cleared=_failure_cleared,
+    records=lambda: sales_selectors.opportunities_from_commerce(statuses=["won", "lost"]),
 )
