@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.errors import NotAllowed, NotFound, ServiceError
 from core.kicks import task_kick_on_commit
 from core.sequences import number_sequence_take as sequence_take
+from core.upserts import locked_or_created
 from core.validators import validate_multiline, validate_single_line
 
 from .emails import EmailSpec, email_subject
@@ -722,15 +723,8 @@ def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Cu
     unknown = set(values) - set(CUSTOMER_SYNC_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown customer fields: {', '.join(sorted(unknown))}")
-    with transaction.atomic(using=DB):
-        customer = (
-            Customer.objects.using(DB).select_for_update().filter(account_number=account_number)
-        ).first() or Customer(account_number=account_number, party_type=party_type)
-        if customer.party_type != party_type:
-            raise NotAllowed(
-                _("Customer %(number)s is an %(type)s, not a %(wanted)s.")
-                % {"number": account_number, "type": customer.party_type, "wanted": party_type}
-            )
+
+    def values_set(customer: Customer) -> Customer:
         for field, value in values.items():
             setattr(customer, field, value)
         if customer.party_type == Customer.PartyType.PERSON and {"first_name", "last_name"} & set(
@@ -739,6 +733,22 @@ def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Cu
             customer.name = f"{customer.first_name} {customer.last_name}".strip()
         customer.full_clean(validate_unique=False)
         customer.save(using=DB)
+        return customer
+
+    with transaction.atomic(using=DB):
+        customer, created = locked_or_created(
+            Customer.objects.using(DB).filter(account_number=account_number),
+            lambda: values_set(Customer(account_number=account_number, party_type=party_type)),
+            using=DB,
+        )
+        if created:
+            return customer
+        if customer.party_type != party_type:
+            raise NotAllowed(
+                _("Customer %(number)s is an %(type)s, not a %(wanted)s.")
+                % {"number": account_number, "type": customer.party_type, "wanted": party_type}
+            )
+        values_set(customer)
     return customer
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, NotFound, ServiceError
 from core.sequences import number_sequence_take as sequence_take
+from core.upserts import locked_or_created
 from core.validators import validate_multiline
 
 from .models import (
@@ -219,11 +220,15 @@ UpsertedT = TypeVar("UpsertedT", Account, Contact)
 
 
 def _upsert_by_key(model: type[UpsertedT], *, key: dict, values: dict) -> UpsertedT:
-    record = model._default_manager.using(DB).select_for_update().filter(**key).first()
-    if record is None:
+    def create() -> UpsertedT:
         record = model(**key, **values)
         _save(record)
-    elif _apply(record, values):
+        return record
+
+    record, created = locked_or_created(
+        model._default_manager.using(DB).filter(**key), create, using=DB
+    )
+    if not created and _apply(record, values):
         _save(record)
     return record
 
