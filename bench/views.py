@@ -50,18 +50,23 @@ def users_create() -> dict:
 
 
 def rows_fill(upto: int, tag: str) -> None:
-    """Add prospects and leads until each table holds `upto` rows."""
+    """Add prospects and leads until each table holds `upto` rows.
+
+    Plain querysets: these are the pages' data, not changes for dual-write to carry.
+    """
+    from django.db.models import QuerySet
+
     from commerce.models import Prospect
     from sales.models import Lead
 
     start = Prospect.objects.using("commerce").count()
     for first in range(start, upto, BATCH):
         numbers = range(first, min(first + BATCH, upto))
-        Prospect.objects.using("commerce").bulk_create(
+        QuerySet(Prospect).using("commerce").bulk_create(
             Prospect(prospect_number=f"P{n:09d}", language="pl", **party_values(n, tag))
             for n in numbers
         )
-        Lead.objects.using("sales").bulk_create(
+        QuerySet(Lead).using("sales").bulk_create(
             Lead(
                 prospect_number=f"P{n:09d}",
                 topic=f"B2B partner request {n}",
