@@ -35,6 +35,7 @@ def test_creates_groups_and_one_login_per_role(monkeypatch, capsys):
         user = User.objects.get(username=username)
         assert user.is_staff and not user.is_superuser
         assert user.check_password("demo-pass-2026")
+    assert User.objects.get(username="rep").get_full_name() == "Anna Nováková"
     assert user_in_groups(User.objects.get(username="rep"), SALES_REPRESENTATIVES)
     assert not user_in_groups(User.objects.get(username="rep"), COMMERCE_BACK_OFFICE)
 

@@ -24,6 +24,14 @@ DEMO_USERS = {
     "integrator": (INTEGRATION_ADMINISTRATORS, "/hq/"),
 }
 
+# Names people see: a decision made in Sales is signed with the rep's name in HQ.
+DEMO_NAMES = {
+    "admin": ("Adam", "Nowak"),
+    "backoffice": ("Barbora", "Svobodová"),
+    "rep": ("Anna", "Nováková"),
+    "integrator": ("Igor", "Kowalski"),
+}
+
 PAGES = {
     "B2B site": "/",
     "Partner sign-up": "/partner/sign-up/",
@@ -59,6 +67,8 @@ class Command(BaseCommand):
                 user, _created = User.objects.using("default").get_or_create(
                     username=username, defaults={"email": f"{username}@b2b.example"}
                 )
+                if not (user.first_name or user.last_name):
+                    user.first_name, user.last_name = DEMO_NAMES[username]
                 user.is_staff = True
                 user.is_active = True
                 user.is_superuser = group is None
