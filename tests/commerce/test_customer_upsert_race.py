@@ -14,7 +14,7 @@ from tests.integration.support import database_url
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, databases="__all__"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__"),
 ]
 
 
