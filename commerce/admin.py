@@ -2,7 +2,8 @@
 
 Back-office staff hold no per-model permissions; membership of the back-office group is what
 opens the console and its pages. HQ records change only through services (the decision buttons,
-retries, "Run now"), never by editing a form; only the celery-beat schedule is edited here.
+retries, "Run now"), never by editing a form; only the celery-beat schedule is edited here,
+and only by integration administrators and superusers (SPEC §11).
 """
 
 from django import forms
@@ -1119,22 +1120,30 @@ class AuditEntryAdmin(CommerceRecordAdmin):
 # --- schedules (celery-beat, in `default`) and accounts ---------------------------------------
 
 
-class ScheduleTasksInline(ReadOnlyAccess, PeriodicTaskInline):
+class ScheduleAccess(BackOfficeAccess):
+    """Schedules are seen and changed by integration administrators and superusers only; back
+    office never (SPEC §11): running or disabling a job's schedule is an integration operation."""
+
+    def has_back_office_permission(self, request) -> bool:
+        return user_in_groups(request.user, INTEGRATION_ADMINISTRATORS)
+
+
+class ScheduleTasksInline(ScheduleAccess, ReadOnlyAccess, PeriodicTaskInline):
     pass
 
 
 @admin.register(PeriodicTask, site=hq_site)
-class HQPeriodicTaskAdmin(BackOfficeAccess, PeriodicTaskAdmin):
+class HQPeriodicTaskAdmin(ScheduleAccess, PeriodicTaskAdmin):
     pass
 
 
 @admin.register(IntervalSchedule, site=hq_site)
-class HQIntervalScheduleAdmin(BackOfficeAccess, IntervalScheduleAdmin):
+class HQIntervalScheduleAdmin(ScheduleAccess, IntervalScheduleAdmin):
     inlines = (ScheduleTasksInline,)
 
 
 @admin.register(CrontabSchedule, site=hq_site)
-class HQCrontabScheduleAdmin(BackOfficeAccess, CrontabScheduleAdmin):
+class HQCrontabScheduleAdmin(ScheduleAccess, CrontabScheduleAdmin):
     inlines = (ScheduleTasksInline,)
 
 

@@ -16,7 +16,7 @@ from commerce.models import (
     Prospect,
     TransitionLog,
 )
-from core.access import COMMERCE_BACK_OFFICE, SALES_REPRESENTATIVES
+from core.access import COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS, SALES_REPRESENTATIVES
 from tests.factories import (
     ChannelRequestFactory,
     CustomerFactory,
@@ -720,14 +720,16 @@ def test_transition_log_is_searchable_by_object_key(back_office):
     assert other.prospect_number not in page.content.decode()
 
 
-def test_back_office_can_edit_the_job_schedule(back_office):
+def test_integration_admin_can_edit_the_job_schedule(client):
+    # Schedules are integration administrators' (SPEC §11); back office: tests/security/.
+    client.force_login(UserFactory(is_staff=False, groups=[INTEGRATION_ADMINISTRATORS]))
     every = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS)
     task = PeriodicTask.objects.create(
         name="Nightly Łódź export", task="commerce.job_run", interval=every
     )
 
-    page = back_office.get(_url("django_celery_beat_periodictask_change", task.pk))
-    back_office.post(
+    page = client.get(_url("django_celery_beat_periodictask_change", task.pk))
+    client.post(
         _url("django_celery_beat_intervalschedule_change", every.pk),
         {
             "every": 300,
