@@ -5,9 +5,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Bounded bodies (size, JSON depth) and pages, and JSON even for server errors (SPEC §11).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api_guards.JSONParser",
+        "core.api_guards.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.api_guards.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_guards.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partner onboarding API",
