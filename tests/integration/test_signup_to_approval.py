@@ -72,10 +72,14 @@ def _sign_up(language: str) -> uuid.UUID:
 
 
 def _delivered(smtp_server, *, email: str, type: str) -> list:
-    """Mail the SMTP server received for the notification of `type` queued for `email`."""
+    """Mail the SMTP server received for the notification of `type` queued for `email`.
+
+    Only once the notification is marked sent: the mailer commits its row (with the body it
+    rendered) right after the server accepted the mail, so the server may have it first.
+    """
     subjects = set(
         EmailNotification.objects.using("commerce")
-        .filter(type=type, recipient=email)
+        .filter(type=type, recipient=email, status=EmailNotification.Status.SENT)
         .values_list("subject", flat=True)
     )
     return [m for m in smtp_server.messages_to(email) if m["Subject"] in subjects]
