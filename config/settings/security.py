@@ -1,0 +1,1 @@
+"""Production hardening: HTTPS switches, proxies, content security policy (SPEC §11)."""
