@@ -1,0 +1,41 @@
+"""One form of an email address, used by every comparison (SPEC §11).
+
+Two spellings of one mailbox (upper case, Unicode compatibility forms such as a fullwidth
+letter, an internationalized domain in any case) normalize to the same value, so equality on
+the stored value is identity: `email_normalize` runs before anything is stored or looked up.
+The address must also be deliverable on the internet: no `localhost` or other special-use
+domain, no IP literal, no local part over 64 characters, no invisible characters.
+email-validator (JoshData) checks the syntax and the IDNA rules.
+"""
+
+import unicodedata
+
+import email_validator
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+INVALID_EMAIL = _("Enter a valid email address.")
+# Format (Cf: zero-width, bidi controls, BOM, tags), line/paragraph separators (Zl, Zp).
+_INVISIBLE_CATEGORIES = {"Cf", "Zl", "Zp", "Cc"}
+
+
+def email_normalize(value: str) -> str:
+    """Return the address's one form, or raise a ValidationError (code "invalid_email")."""
+    value = unicodedata.normalize("NFKC", value).strip()
+    if any(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value):
+        raise ValidationError(INVALID_EMAIL, code="invalid_email")
+    try:
+        checked = email_validator.validate_email(
+            value, check_deliverability=False, allow_domain_literal=False, allow_quoted_local=False
+        )
+    except email_validator.EmailNotValidError as exc:
+        raise ValidationError(INVALID_EMAIL, code="invalid_email") from exc
+    if len(checked.local_part.encode()) > 64:  # RFC 5321 §4.5.3.1.1; email-validator allows it
+        raise ValidationError(INVALID_EMAIL, code="invalid_email")
+    # email-validator lower-cases the domain; mailboxes differing only in case are one person.
+    return checked.normalized.lower()
+
+
+def validate_email_address(value: str) -> None:
+    """A field validator: the address can be normalized."""
+    email_normalize(value)
