@@ -10,22 +10,42 @@ from django.utils.translation import gettext_lazy as _
 # by Unicode's stability policy; one regex search is ten times faster than asking
 # unicodedata.category() for each character (tests/core/test_validators.py checks every one).
 _OTHER_CONTROL = r"\x7f-\x9f\ud800-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
-_CONTROL_CHARACTER = re.compile(rf"[\x00-\x1f{_OTHER_CONTROL}]")
-# The same, but tabs and line breaks (\t \n \r: 0x09, 0x0a, 0x0d) are allowed.
-_CONTROL_CHARACTER_NOT_LINE_BREAK = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHER_CONTROL}]")
+_LINE_BREAKS = r"\t\n\r"
+_CONTROL_NOT_LINE_BREAK = rf"\x00-\x08\x0b\x0c\x0e-\x1f{_OTHER_CONTROL}"
+# Invisible and text-direction characters: Unicode's format characters (Cf: soft hyphen,
+# zero-width space and joiners, bidi marks, embeddings, overrides and isolates, BOM, tags...),
+# the line and paragraph separators (Zl, Zp), and the unassigned code points inside the
+# invisible blocks (U+2065, U+E0000, U+E0002-U+E001F), so a later Unicode version that fills
+# them is refused already. Cf grows with Unicode: the test compares this list with the
+# database of the running Python, so an upgrade that adds one fails it.
+_INVISIBLE = (
+    r"\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
+    r"\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+)
+_REFUSED_SINGLE_LINE = re.compile(f"[{_LINE_BREAKS}{_CONTROL_NOT_LINE_BREAK}{_INVISIBLE}]")
+_REFUSED_MULTILINE = re.compile(f"[{_CONTROL_NOT_LINE_BREAK}{_INVISIBLE}]")
+_INVISIBLE_CHARACTER = re.compile(f"[{_INVISIBLE}]")
+
+INVISIBLE_MESSAGE = _("Invisible or text-direction characters are not allowed here.")
+
+
+def _refuse(found: re.Match, control_message) -> None:
+    # One search finds any refused character; only then is it told which kind it was.
+    if _INVISIBLE_CHARACTER.match(found.group()):
+        raise ValidationError(INVISIBLE_MESSAGE, code="invisible_characters")
+    raise ValidationError(control_message, code="control_characters")
 
 
 def validate_single_line(value: str) -> None:
-    if _CONTROL_CHARACTER.search(value):
-        raise ValidationError(
-            _("Control characters (such as tabs or line breaks) are not allowed here."),
-            code="control_characters",
-        )
+    if found := _REFUSED_SINGLE_LINE.search(value):
+        _refuse(found, _("Control characters (such as tabs or line breaks) are not allowed here."))
 
 
 def validate_multiline(value: str) -> None:
-    if _CONTROL_CHARACTER_NOT_LINE_BREAK.search(value):
-        raise ValidationError(_("Control characters are not allowed."), code="control_characters")
+    """Line breaks and tabs are kept; other controls and invisible characters are refused."""
+    if found := _REFUSED_MULTILINE.search(value):
+        _refuse(found, _("Control characters are not allowed."))
 
 
 def normalize_phone(value: str) -> str:
