@@ -7,7 +7,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from core.fields import CountryField
+from core.fields import CountryField, EmailAddressField, WebsiteField
 from core.models import NumberSequence as NumberSequenceBase
 from core.models import PartyFields
 from core.models import TransitionLog as TransitionLogBase
@@ -84,7 +84,7 @@ class ChannelRequest(FSMModelMixin, models.Model):
 
     request_id = models.UUIDField(unique=True)
     request_type = models.CharField(max_length=16, choices=Type.choices)
-    email = models.EmailField(db_index=True)
+    email = EmailAddressField(db_index=True)
     payload = models.JSONField()
     state = FSMField(choices=State.choices, default=State.NEW, protected=True)
     error = models.TextField(blank=True)
@@ -198,7 +198,7 @@ class Customer(ChangeTracking, models.Model):
     name = models.CharField(_("name"), max_length=200)
     first_name = models.CharField(_("first name"), max_length=80, blank=True)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    email = EmailAddressField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     street = models.CharField(_("street"), max_length=200, blank=True)
@@ -207,7 +207,7 @@ class Customer(ChangeTracking, models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = CountryField(_("country"), blank=True)
     tax_id = models.CharField(_("tax ID"), max_length=40, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
     credit_limit = models.DecimalField(
         _("credit limit"), max_digits=14, decimal_places=2, default=0
@@ -332,7 +332,7 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="invitations")
     hierarchy = models.ForeignKey(CustomerHierarchy, on_delete=models.CASCADE)
-    email = models.EmailField()
+    email = EmailAddressField()
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -366,7 +366,7 @@ class EmailNotification(models.Model):
     type = models.CharField(_("type"), max_length=40, choices=Type.choices)
     # One notification per event: the key makes a retried or repeated event queue nothing.
     event_key = models.CharField(_("event"), max_length=120, unique=True)
-    recipient = models.EmailField(_("recipient"), db_index=True)
+    recipient = EmailAddressField(_("recipient"), db_index=True)
     language = models.CharField(_("language"), max_length=8, default="en")
     subject = models.CharField(_("subject"), max_length=255)
     # The template context; the bodies are rendered from it when the email is first sent.

@@ -1,14 +1,17 @@
 """Reads of Commerce HQ data."""
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.identity import email_normalize
 
 from .channel.models import OnboardingRequest, PartnerUserRequest
 from .emails import EmailSpec, RenderedEmail, email_render
@@ -78,7 +81,13 @@ def job_backlog_seconds() -> float:
 
 
 def onboarding_open_for_email(*, email: str) -> bool:
-    """An onboarding request from this email is staged or its prospect is still undecided."""
+    """An onboarding request from this email is staged or its prospect is still undecided.
+
+    Requests reach HQ with their email in its one form (core.identity); the comparison ignores
+    case too, for a prospect's email that HQ staff typed in.
+    """
+    with contextlib.suppress(ValidationError):  # not an address at all: compared as given
+        email = email_normalize(email)
     return (
         ChannelRequest.objects.using(DB)
         .filter(

@@ -1,8 +1,35 @@
 """Model fields shared by the systems."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
 from django.utils.translation import get_language
 from django_countries import fields as countries_fields
+
+from .identity import validate_email_address
+from .validators import validate_website
+
+
+class EmailAddressFormField(forms.EmailField):
+    """An email form field with the rules of `core.identity` (no localhost, IP literal...)."""
+
+    default_validators = [validate_email_address]
+
+
+class EmailAddressField(models.EmailField):
+    """An email column validated by `core.identity` instead of Django's looser validator."""
+
+    default_validators = [validate_email_address]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": EmailAddressFormField, **kwargs})
+
+
+class WebsiteField(models.URLField):
+    """An http(s) address that can be printed inside a link as it is."""
+
+    default_validators = [URLValidator(schemes=["http", "https"]), validate_website]
 
 
 class CountryField(countries_fields.CountryField):

@@ -8,6 +8,7 @@ domain, no IP literal, no local part over 64 characters, no invisible characters
 email-validator (JoshData) checks the syntax and the IDNA rules.
 """
 
+import re
 import unicodedata
 
 import email_validator
@@ -17,12 +18,21 @@ from django.utils.translation import gettext_lazy as _
 INVALID_EMAIL = _("Enter a valid email address.")
 # Format (Cf: zero-width, bidi controls, BOM, tags), line/paragraph separators (Zl, Zp).
 _INVISIBLE_CATEGORIES = {"Cf", "Zl", "Zp", "Cc"}
+# Letters and marks that show nothing (Unicode's Default_Ignorable_Code_Point outside Cf:
+# combining grapheme joiner, Hangul fillers, Khmer inherent vowels, variation selectors),
+# which email-validator accepts in an internationalized local part; and the blank braille cell.
+_INVISIBLE_LETTERS = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0100-\U000e01ef]"
+)
 
 
 def email_normalize(value: str) -> str:
     """Return the address's one form, or raise a ValidationError (code "invalid_email")."""
     value = unicodedata.normalize("NFKC", value).strip()
-    if any(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value):
+    if _INVISIBLE_LETTERS.search(value) or any(
+        unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value
+    ):
         raise ValidationError(INVALID_EMAIL, code="invalid_email")
     try:
         checked = email_validator.validate_email(

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .fields import CountryField
+from .fields import CountryField, EmailAddressField, WebsiteField
 from .validators import validate_multiline, validate_phone, validate_single_line
 
 
@@ -25,7 +25,7 @@ class PartyFields(models.Model):
     company_name = single_line_field(_("company name"), 160)
     first_name = single_line_field(_("first name"), 80)
     last_name = single_line_field(_("last name"), 80)
-    email = models.EmailField(_("email"), max_length=254)
+    email = EmailAddressField(_("email"), max_length=254)
     phone = single_line_field(_("phone"), 32, validators=[validate_phone])
     job_title = single_line_field(_("job title"), 120)
     street = single_line_field(_("street"), 200)
@@ -34,7 +34,7 @@ class PartyFields(models.Model):
     postal_code = single_line_field(_("postal code"), 20)
     country = CountryField(_("country"))
     tax_id = single_line_field(_("tax ID"), 40, blank=True)
-    website = models.URLField(_("website"), max_length=200, blank=True)
+    website = WebsiteField(_("website"), max_length=200, blank=True)
     comments = models.TextField(
         _("comments"), max_length=2000, blank=True, validators=[validate_multiline]
     )

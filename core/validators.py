@@ -48,6 +48,18 @@ def validate_multiline(value: str) -> None:
         _refuse(found, _("Control characters are not allowed."))
 
 
+# Characters that end a URL or an HTML attribute, or that browsers rewrite (a backslash).
+_UNSAFE_IN_URL = re.compile(r'[\s"<>\\`{}|^]')
+
+
+def validate_website(value: str) -> None:
+    """An http(s) address that is safe to print inside a link (SPEC §11)."""
+    scheme = value.partition(":")[0].lower()
+    if scheme not in ("http", "https") or _UNSAFE_IN_URL.search(value):
+        message = _("Enter a website starting with https:// or http://, without spaces or quotes.")
+        raise ValidationError(message, code="website")
+
+
 def normalize_phone(value: str) -> str:
     """Return the number in E.164 form, or raise a ValidationError."""
     message = _("Enter the phone number in international format, for example +48 12 345 67 89.")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from core.fields import CountryField
+from core.fields import CountryField, EmailAddressField, WebsiteField
 from core.models import NumberSequence as NumberSequenceBase
 from core.models import PartyFields, single_line_field
 from core.models import TransitionLog as TransitionLogBase
@@ -41,9 +41,9 @@ class Account(ChangeTracking, AddressFields):
 
     account_number = models.CharField(_("account number"), max_length=20, unique=True)
     name = single_line_field(_("name"), 200)
-    email = models.EmailField(_("email"), blank=True)
+    email = EmailAddressField(_("email"), blank=True)
     phone = single_line_field(_("phone"), 32, validators=[validate_phone], blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     tax_id = single_line_field(_("tax ID"), 40, blank=True)
     prospect_number = models.CharField(
         _("prospect number"), max_length=20, blank=True, db_index=True
@@ -87,7 +87,7 @@ class Contact(ChangeTracking, AddressFields):
     contact_number = models.CharField(_("contact number"), max_length=20, unique=True)
     first_name = single_line_field(_("first name"), 80, blank=True)
     last_name = single_line_field(_("last name"), 80)
-    email = models.EmailField(_("email"), blank=True)
+    email = EmailAddressField(_("email"), blank=True)
     phone = single_line_field(_("phone"), 32, validators=[validate_phone], blank=True)
     job_title = single_line_field(_("job title"), 120, blank=True)
     account = models.ForeignKey(

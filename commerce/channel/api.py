@@ -3,8 +3,8 @@
 import uuid
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,6 +21,7 @@ from commerce.serializers import ServiceErrorSerializer
 from core.errors import NotFound
 
 from .access import request_partner
+from .forms import HONEYPOT_FIELD
 from .models import PartnerUserRequest
 from .selectors import onboarding_request_public_status, organization_users
 from .serializers import (
@@ -38,8 +39,7 @@ from .services import (
     partner_user_request_change,
     partner_user_request_remove,
 )
-
-SIGN_UP_RATE_LIMIT_GROUP = "channel.onboarding_request_api"
+from .sign_up_limit import sign_up_wait_seconds
 
 
 class SignUpRateLimited(Throttled):
@@ -49,17 +49,25 @@ class SignUpRateLimited(Throttled):
     )
 
 
-def _sign_up_rate_limit(request) -> None:
-    usage = get_usage(
-        request,
-        group=SIGN_UP_RATE_LIMIT_GROUP,
-        key="ip",
-        rate=settings.SIGNUP_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    )
-    if usage and usage["should_limit"]:
-        raise SignUpRateLimited(wait=max(usage["time_left"], 1))
+def _not_created(request, refusal: str) -> Response:
+    """The kind answers of the sign-up page, as JSON: 200, nothing stored."""
+    if refusal == "partner_exists":
+        body = {
+            "detail": _(
+                "You already have access to the B2B site. Sign in with this email address."
+            ),
+            "code": "partner_exists",
+            "sign_in_url": request.build_absolute_uri(reverse("channel:sign-in")),
+        }
+    else:
+        body = {
+            "detail": _(
+                "We already have an open request for this email address; we'll be in "
+                "touch. There is no need to send it again."
+            ),
+            "code": "open_request_exists",
+        }
+    return Response(body, status=status.HTTP_200_OK)
 
 
 class OnboardingRequestViewSet(viewsets.ViewSet):
@@ -73,8 +81,21 @@ class OnboardingRequestViewSet(viewsets.ViewSet):
         responses={
             201: OnboardingRequestCreatedSerializer,
             200: OpenApiResponse(
-                ServiceErrorSerializer,
-                description="An open request for this email exists; nothing was stored.",
+                inline_serializer(
+                    "OnboardingRequestNotCreated",
+                    {
+                        "detail": serializers.CharField(),
+                        "code": serializers.ChoiceField(
+                            choices=["open_request_exists", "partner_exists"]
+                        ),
+                        "sign_in_url": serializers.URLField(required=False),
+                    },
+                ),
+                description=(
+                    "Nothing was stored: an open request for this email exists "
+                    "(open_request_exists), or the person already is a partner user "
+                    "(partner_exists, with the sign-in page's address)."
+                ),
             ),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors."),
             429: OpenApiResponse(
@@ -84,26 +105,25 @@ class OnboardingRequestViewSet(viewsets.ViewSet):
         },
     )
     def create(self, request):
-        _sign_up_rate_limit(request)
         serializer = OnboardingRequestSerializer(data=request.data)
+        if serializer.honeypot_filled:
+            # Looks like any accepted request to the bot, but nothing is stored or counted.
+            return Response(
+                {"request_id": uuid.uuid4(), "status": "received"}, status=status.HTTP_201_CREATED
+            )
         serializer.is_valid(raise_exception=True)
+        # Counted with the sign-up page's, valid ones only (sign_up_limit).
+        if (wait := sign_up_wait_seconds(request)) is not None:
+            raise SignUpRateLimited(wait=wait)
         values = dict(serializer.validated_data)
         values.pop("terms_accepted")
+        values.pop(HONEYPOT_FIELD, None)
         language = values.pop("language", None) or getattr(
             request, "LANGUAGE_CODE", settings.LANGUAGE_CODE
         )
         result = onboarding_request_create(values=values, language=language)
         if not result.created or result.request is None:
-            return Response(
-                {
-                    "detail": _(
-                        "We already have an open request for this email address; we'll be in "
-                        "touch. There is no need to send it again."
-                    ),
-                    "code": "open_request_exists",
-                },
-                status=status.HTTP_200_OK,
-            )
+            return _not_created(request, result.refusal)
         return Response(
             {"request_id": result.request.request_id, "status": "received"},
             status=status.HTTP_201_CREATED,

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.identity import email_normalize
 from core.validators import normalize_phone
 
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUserRequest
@@ -141,6 +142,10 @@ class OnboardingRequestForm(forms.ModelForm):
     @property
     def honeypot_filled(self) -> bool:
         return bool(self.data.get(self.add_prefix(HONEYPOT_FIELD), "").strip())
+
+    def clean_email(self) -> str:
+        # Stored and compared in its one form (SPEC §11: variants of one address are one).
+        return email_normalize(self.cleaned_data["email"])
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.fields import EmailAddressField
 from core.models import PartyFields
 from core.models import TransitionLog as TransitionLogBase
 from core.validators import validate_single_line
@@ -23,6 +23,9 @@ class OnboardingRequest(FSMModelMixin, PartyFields):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
         UPLOADED = "uploaded", _("Uploaded to HQ")
+        # Only set by migration 0005, on requests sent twice at once before the database
+        # refused it; kept for the record, never uploaded (the first one was).
+        DUPLICATE = "duplicate", _("Duplicate of an open request")
 
     transition_log_model = "channel.TransitionLog"
 
@@ -34,10 +37,15 @@ class OnboardingRequest(FSMModelMixin, PartyFields):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["status", "id"], name="channel_request_status"),
-            # Open requests are found by email case-insensitively (UPPER(email) = UPPER(%s)).
-            models.Index(Upper("email"), "status", name="channel_request_email_ci"),
+        indexes = [models.Index(fields=["status", "id"], name="channel_request_status")]
+        constraints = [
+            # One open request per person (SPEC §11), whatever arrives at once. The email is
+            # stored normalized (core.identity), so equality here is identity.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(status="received"),
+                name="channel_request_one_open_per_email",
+            )
         ]
 
     def __str__(self) -> str:
@@ -71,7 +79,7 @@ class ChannelCustomer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     first_name = models.CharField(_("first name"), max_length=80, blank=True)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
-    email = models.EmailField(_("email"), blank=True, db_index=True)
+    email = EmailAddressField(_("email"), blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=8, default="en")
     credit_limit = models.DecimalField(
         _("credit limit"), max_digits=14, decimal_places=2, default=0
@@ -228,7 +236,7 @@ class PartnerUserRequest(FSMModelMixin, models.Model):
         _("last name"), max_length=80, blank=True, validators=[validate_single_line]
     )
     # The email becomes the user's sign-in name, which Django limits to 150 characters.
-    email = models.EmailField(_("email"), max_length=150, blank=True)
+    email = EmailAddressField(_("email"), max_length=150, blank=True)
     role = models.CharField(
         _("role"), max_length=8, choices=ChannelHierarchyMember.Role.choices, blank=True
     )

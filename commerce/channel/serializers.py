@@ -6,8 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.identity import email_normalize
 from core.validators import normalize_phone
 
+from .forms import HONEYPOT_FIELD
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUserRequest
 from .selectors import PUBLIC_STATUSES
 
@@ -36,6 +38,10 @@ class OnboardingRequestSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Language for the emails; defaults to the request's language."),
     )
+    # The sign-up form's honeypot: people's clients leave it out, some bots fill it in.
+    fax = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text=_("Leave this field empty.")
+    )
 
     class Meta:
         model = OnboardingRequest
@@ -43,7 +49,17 @@ class OnboardingRequestSerializer(serializers.ModelSerializer):
             *(name for name in OnboardingRequest.PARTY_FIELD_NAMES if name != "language"),
             "language",
             "terms_accepted",
+            HONEYPOT_FIELD,
         )
+
+    @property
+    def honeypot_filled(self) -> bool:
+        data = self.initial_data if isinstance(self.initial_data, dict) else {}
+        value = data.get(HONEYPOT_FIELD)
+        return bool(value.strip() if isinstance(value, str) else value)
+
+    def validate_email(self, value: str) -> str:
+        return email_normalize(value)
 
     def validate_phone(self, value: str) -> str:
         return normalize_phone(value)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from commerce.selectors import InvitationLink, invitation_lookup, onboarding_ope
 from commerce.services import invitation_redeem
 from core.access import actor_name
 from core.errors import NotAllowed, NotFound
+from core.identity import email_normalize
 
 from .models import (
     ChannelHierarchy,
@@ -45,30 +46,49 @@ PARTNER_USER_CHANGE_FIELDS = ("first_name", "last_name", "role", "spending_limit
 class OnboardingRequestResult:
     request: OnboardingRequest | None
     created: bool
+    # Why nothing was stored: "open_request_exists" or "partner_exists"; empty when created.
+    refusal: str = ""
 
 
 def _open_request_exists(email: str) -> bool:
+    """`email` is in its one form (core.identity), as every stored request's is."""
     received = (
         OnboardingRequest.objects.using(DB)
-        .filter(email__iexact=email, status=OnboardingRequest.Status.RECEIVED)
+        .filter(email=email, status=OnboardingRequest.Status.RECEIVED)
         .exists()
     )
     return received or onboarding_open_for_email(email=email)
 
 
+def _not_created(refusal: str) -> OnboardingRequestResult:
+    return OnboardingRequestResult(request=None, created=False, refusal=refusal)
+
+
 def onboarding_request_create(*, values: dict, language: str) -> OnboardingRequestResult:
     """Store a validated sign-up; a second open request for the same email is not duplicated.
 
-    `values` holds the party fields of SPEC §5, already cleaned by the sign-up form.
+    `values` holds the party fields of SPEC §5, already cleaned by the sign-up form. A person
+    who already is a partner user is not signed up again (one organization per person).
     """
     request = OnboardingRequest(**values, language=language, terms_accepted_at=timezone.now())
     # Validated before the email is looked up: a value no database can hold never reaches one.
-    request.full_clean(exclude=["request_id", "status"])
+    # The one-open-request constraint is left to the database, which answers races too.
+    request.full_clean(exclude=["request_id", "status"], validate_constraints=False)
+    request.email = email_normalize(request.email)
+    if partner_email_in_use(email=request.email):
+        return _not_created("partner_exists")
     if _open_request_exists(request.email):
-        return OnboardingRequestResult(request=None, created=False)
-    with transaction.atomic(using=DB):
-        request.save(using=DB)
-        job_kick_on_commit(code="P-0001", using=DB)
+        return _not_created("open_request_exists")
+    try:
+        with transaction.atomic(using=DB):
+            request.save(using=DB)
+            job_kick_on_commit(code="P-0001", using=DB)
+    except IntegrityError:
+        # The same sign-up sent at once: the other one passed the check above at the same
+        # moment and the constraint refused this one (channel_request_one_open_per_email).
+        if not _open_request_exists(request.email):
+            raise
+        return _not_created("open_request_exists")
     return OnboardingRequestResult(request=request, created=True)
 
 

@@ -46,6 +46,7 @@ from .services import (
     partner_user_request_change,
     partner_user_request_remove,
 )
+from .sign_up_limit import sign_up_wait_seconds
 
 # New links for an expired or used invitation, per client: each one sends an email.
 INVITATION_RENEW_RATE = "5/h"
@@ -67,31 +68,29 @@ def _status_context(status: str) -> dict:
     return {"public_status": status, "status_label": PUBLIC_STATUSES[status]}
 
 
-def _signup_rate(group, request) -> str:
-    # Read on every request, so the limit follows the settings (and tests can change it).
-    return settings.SIGNUP_RATE_LIMIT
-
-
 @require_GET
 def home(request):
     return _page(request, "channel/home.html")
 
 
-@ratelimit(key="ip", rate=_signup_rate, method="POST", block=False)
+def _sign_up_refused(request, refusal: str):
+    """The kind answer to a sign-up that is not stored: already open, or already a partner."""
+    if refusal == "partner_exists":
+        return _page(request, "channel/sign_up_has_access.html")
+    return _notice(
+        request,
+        title=_("Your request is already with us"),
+        message=_(
+            "We already have an open request for this email address; we'll be in touch. "
+            "There is no need to send it again."
+        ),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
     if request.method != "POST":
         return _page(request, "channel/sign_up.html", {"form": OnboardingRequestForm()})
-    if request.limited:
-        return _notice(
-            request,
-            title=_("Too many requests"),
-            message=_(
-                "We received too many sign-up requests from your network in a short time. "
-                "Nothing was sent this time; please wait a little and try again."
-            ),
-            status=429,
-        )
     form = OnboardingRequestForm(request.POST)
     if form.honeypot_filled:
         # Looks like any accepted request to the bot, but nothing is stored.
@@ -102,16 +101,20 @@ def sign_up(request):
         )
     if not form.is_valid():
         return _page(request, "channel/sign_up.html", {"form": form})
-    result = onboarding_request_create(values=form.party_values(), language=request.LANGUAGE_CODE)
-    if not result.created or result.request is None:
+    # Counted with the API's sign-ups, valid ones only (sign_up_limit).
+    if sign_up_wait_seconds(request) is not None:
         return _notice(
             request,
-            title=_("Your request is already with us"),
+            title=_("Too many requests"),
             message=_(
-                "We already have an open request for this email address; we'll be in touch. "
-                "There is no need to send it again."
+                "We received too many sign-up requests from your network in a short time. "
+                "Nothing was sent this time; please wait a little and try again."
             ),
+            status=429,
         )
+    result = onboarding_request_create(values=form.party_values(), language=request.LANGUAGE_CODE)
+    if not result.created or result.request is None:
+        return _sign_up_refused(request, result.refusal)
     # Shown once, to this browser only: the confirmation URL itself reveals no personal data.
     messages.success(
         request,

@@ -58,7 +58,9 @@ def test_spoofing_characters_are_refused_with_a_clear_message(character):
         ]
 
 
-@pytest.mark.parametrize("value", ["Łukasiewicz-Dvořáková", "Žluťoučký kůň", "日本語", "שלום", "👍🏽"])
+@pytest.mark.parametrize(
+    "value", ["Łukasiewicz-Dvořáková", "Žluťoučký kůň", "日本語", "שלום", "👍🏽"]
+)
 def test_letters_of_any_script_and_emoji_pass(value):
     validate_single_line(value)
     validate_multiline(f"{value}\n{value}\r\n\t{value}")
