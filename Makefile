@@ -1,5 +1,5 @@
-# `make run` starts the embedded default (SQLite files and a filesystem broker under var/);
-# `make test` runs the suite on it and again on PostgreSQL + Redis.
+# `make run` starts the embedded default (SQLite files and a filesystem broker under var/), in
+# debug mode; `make test` runs the suite on it and again on PostgreSQL + Redis.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -40,6 +40,9 @@ messages: setup
 	$(UV) run pybabel compile --statistics -d locale -D django
 
 run: export SITE_URL := $(SITE_URL)
+# Local development: Django's debug pages and a development secret key, in every process
+# honcho starts (DJANGO_DEBUG is false unless asked for; see README, Deploying).
+run: export DJANGO_DEBUG := true
 run: setup messages
 	$(UV) run python manage.py migrate_all
 	$(UV) run python manage.py demo_users
@@ -58,7 +61,8 @@ test-postgres: setup messages
 lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy .
+	# django-stubs loads the settings: the development ones (debug on, no secret key needed).
+	env DJANGO_DEBUG=true $(UV) run mypy .
 
 format: setup
 	$(UV) run ruff check --fix .

@@ -16,6 +16,7 @@ import math
 import os
 import platform
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -114,6 +115,8 @@ class BenchEnvironment:
             "CACHE_URL": self.redis_url,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_DEBUG": "false",
+            # Production settings need a secret key: the caller's, or one for this run.
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
             "SALES_INTEGRATION_ENABLED": "true",
             # One client sends every sign-up of a run.
             "SIGNUP_RATE_LIMIT": "100000/h",

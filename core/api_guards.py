@@ -29,9 +29,7 @@ from rest_framework import pagination, parsers, serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.utils.json import strict_constant
-from rest_framework.views import set_rollback
 
-from .api import exception_handler as services_exception_handler
 from .errors import ServiceError
 
 MAX_JSON_DEPTH = 32
@@ -157,6 +155,12 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """The services' handler first; what it leaves over is still JSON (only API views use this)."""
+    # Imported here: importing rest_framework.views loads DEFAULT_PARSER_CLASSES (this module),
+    # so at the top they made a cycle whenever this module was imported first (`check`).
+    from rest_framework.views import set_rollback
+
+    from .api import exception_handler as services_exception_handler
+
     response = services_exception_handler(exc, context)
     if response is not None:
         return response
