@@ -1,11 +1,12 @@
-"""API plumbing shared by every system: error format and group permissions."""
+"""API plumbing shared by every system: error format, error handlers and group permissions."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import ErrorDetail
+from rest_framework.exceptions import ErrorDetail, ParseError, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -47,11 +48,36 @@ def exception_handler(exc, context):
     return response
 
 
-def not_found(request, exception):
-    """The 404 of a URL no route matches: JSON under /api/, the site's page elsewhere."""
+# Django's error handlers (config/urls.py): under /api/ the API's {detail, code} JSON, elsewhere
+# the site's branded page in the visitor's language (the language middleware has already run).
+
+
+def _error(request, status_code: int, detail: str, code: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
-    return page_not_found(request, exception)
+        return JsonResponse({"detail": detail, "code": code}, status=status_code)
+    # Rendered without the request (no context processors, no session or database): the error
+    # may come from any of them.
+    page = loader.render_to_string(f"{status_code}.html", {"store_name": settings.STORE_NAME})
+    return HttpResponse(page, status=status_code)
+
+
+def bad_request(request, exception):
+    return _error(request, 400, str(ParseError.default_detail), ParseError.default_code)
+
+
+def permission_denied(request, exception):
+    return _error(request, 403, str(PermissionDenied.default_detail), PermissionDenied.default_code)
+
+
+def not_found(request, exception):
+    """The 404 of a URL no route matches (or of a view that raised Http404)."""
+    return _error(request, 404, _("Not found."), "not_found")
+
+
+def server_error(request):
+    """An unexpected exception outside DRF's views (DRF's own are core.api_guards')."""
+    detail = _("A server error occurred. Please try again later.")
+    return _error(request, 500, detail, "server_error")
 
 
 _REFUSAL_SCHEMA = {
