@@ -1217,3 +1217,6 @@ class DeclineMessageAdmin(BackOfficeAccess, admin.ModelAdmin):
         )
         obj.pk, obj.updated_at, obj.updated_by = saved.pk, saved.updated_at, saved.updated_by
         obj._state.adding, obj._state.db = False, DB
+
+
+from . import admin_sign_in  # noqa: E402, F401  (registers sign-in attempts on hq_site)

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from axes.utils import reset as sign_in_lockout_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -15,11 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
-from commerce.selectors import invitation_lookup
-from commerce.services import invitation_renew
+from core.clients import client_address_key
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.identity import email_normalize
+from core.sign_in import sign_in_username
 
 from .access import request_partner_member
 from .forms import (
@@ -37,19 +40,22 @@ from .selectors import (
     organization_member,
     organization_user_requests_failed,
     organization_users,
+    partner_invitation_link,
     partner_membership,
 )
 from .services import (
     onboarding_request_create,
     partner_invitation_accept,
+    partner_invitation_renew,
     partner_user_request_add,
     partner_user_request_change,
     partner_user_request_remove,
 )
 from .sign_up_limit import sign_up_wait_seconds
 
-# New links for an expired or used invitation, per client: each one sends an email.
+# New links for an invitation, per client and per person: each one sends an email.
 INVITATION_RENEW_RATE = "5/h"
+INVITATION_RENEW_RATE_PER_PERSON = "3/h"
 
 
 def _page(request, template: str, context: dict | None = None, *, status: int = 200):
@@ -180,9 +186,50 @@ class PartnerPasswordResetView(_SitePage, auth_views.PasswordResetView):
     email_template_name = "emails/partner_password_reset/body.txt"
     success_url = reverse_lazy("channel:password-reset-sent")
 
+    def post(self, request, *args, **kwargs):
+        # Per client before the form: malformed tries count too (SPEC §11).
+        if is_ratelimited(
+            request,
+            group="password-reset:client",
+            key=client_address_key,
+            rate=settings.PASSWORD_RESET_RATE_PER_CLIENT,
+            method="POST",
+            increment=True,
+        ):
+            return _notice(
+                request,
+                title=_("Too many requests"),
+                message=_(
+                    "We received too many password-reset requests from your network in a short "
+                    "time. Nothing was sent this time; please wait a little and try again."
+                ),
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        if is_ratelimited(
+            self.request,
+            group="password-reset:account",
+            key=lambda group, request: self._account(form.cleaned_data["email"]),
+            rate=settings.PASSWORD_RESET_RATE_PER_ACCOUNT,
+            method="POST",
+            increment=True,
+        ):
+            # The usual "sent" page, without sending: it must not tell whether the account
+            # exists, and its owner already has the links sent a moment ago.
+            return redirect(self.get_success_url())
         self.extra_email_context = {"store_name": settings.STORE_NAME}
         return super().form_valid(form)
+
+    @staticmethod
+    def _account(email: str) -> str:
+        """One count per mailbox however it is typed; an address the site would refuse still
+        counts under its typed form."""
+        try:
+            return email_normalize(email)
+        except ValidationError:
+            return email.strip().lower()
 
 
 class PartnerPasswordResetSentView(_SitePage, auth_views.PasswordResetDoneView):
@@ -192,6 +239,15 @@ class PartnerPasswordResetSentView(_SitePage, auth_views.PasswordResetDoneView):
 class PartnerPasswordResetConfirmView(_SitePage, auth_views.PasswordResetConfirmView):
     template_name = "channel/password_reset_confirm.html"
     success_url = reverse_lazy("channel:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The emailed link proves the owner: a sign-in lock on the account is lifted, as the
+        # lockout message promises.
+        sign_in_lockout_reset(
+            username=sign_in_username(self.request, {"username": form.user.get_username()})
+        )
+        return response
 
 
 class PartnerPasswordResetCompleteView(_SitePage, auth_views.PasswordResetCompleteView):
@@ -246,7 +302,7 @@ def _invited_person(link):
 def invitation(request, token: str):
     """Set a password with a single-use invitation link and sign in (SPEC §8, §11)."""
     try:
-        link = invitation_lookup(token=token)
+        link = partner_invitation_link(token=token)
     except DatabaseError:
         return _hq_unavailable(request)
     if link is None:
@@ -262,8 +318,8 @@ def invitation(request, token: str):
         except NotFound:
             return _invalid_link(request)
         except NotAllowed as exc:
-            if exc.code in ("used", "expired", "revoked"):
-                return _unusable_link(request, token, invitation_lookup(token=token))
+            if exc.code in ("used", "expired", "withdrawn", "revoked"):
+                return _unusable_link(request, token, partner_invitation_link(token=token))
             form.add_error(None, exc.message)
         except DatabaseError:
             return _hq_unavailable(request)
@@ -303,19 +359,36 @@ def _signed_in_after_invitation(request, user):
     return redirect("channel:account")
 
 
-@ratelimit(key="ip", rate=INVITATION_RENEW_RATE, method="POST", block=False)
+def _new_links_limited(request):
+    return _notice(
+        request,
+        title=_("Too many requests"),
+        message=_("We have sent several new links already. Please check your email."),
+        status=429,
+    )
+
+
+@ratelimit(key=client_address_key, rate=INVITATION_RENEW_RATE, method="POST", block=False)
 @require_POST
 def invitation_new_link(request, token: str):
-    """Email a fresh link for an expired or used one, to the address HQ has for that person."""
+    """Email a fresh link for an expired, replaced or used one, to the address HQ has for that
+    person; a few per person, whoever asks."""
     if request.limited:
-        return _notice(
-            request,
-            title=_("Too many requests"),
-            message=_("We have sent several new links already. Please check your email."),
-            status=429,
-        )
+        return _new_links_limited(request)
     try:
-        invitation = invitation_renew(token=token)
+        link = partner_invitation_link(token=token)
+        if link is None:
+            return _invalid_link(request)
+        if is_ratelimited(
+            request,
+            group="channel:invitation-new-link:person",
+            key=lambda group, request: link.account_number,
+            rate=INVITATION_RENEW_RATE_PER_PERSON,
+            method="POST",
+            increment=True,
+        ):
+            return _new_links_limited(request)
+        invitation = partner_invitation_renew(token=token)
     except NotFound:
         return _invalid_link(request)
     except NotAllowed as exc:
