@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.serializer_fields import EmailAddressField
 from core.validators import validate_multiline, validate_single_line
 
 from .jobs import JOBS
@@ -161,7 +162,7 @@ def _spending_limit_field() -> serializers.DecimalField:
 class HierarchyMemberAddSerializer(serializers.Serializer):
     first_name = _name_field()
     last_name = _name_field()
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField(max_length=254)
     role = serializers.ChoiceField(choices=HierarchyMember.Role.choices)
     spending_limit = _spending_limit_field()
     language = serializers.ChoiceField(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.identity import email_normalize
+from core.serializer_fields import EmailAddressField
 from core.validators import normalize_phone
 
 from .forms import HONEYPOT_FIELD
@@ -28,6 +29,7 @@ class OnboardingRequestSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.URLField: WebsiteField,
+        models.EmailField: EmailAddressField,
     }
 
     terms_accepted = serializers.BooleanField(
@@ -109,6 +111,11 @@ class OrganizationUserAddSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Language of the invitation email; defaults to the request's language."),
     )
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.EmailField: EmailAddressField,
+    }
 
     class Meta:
         model = PartnerUserRequest

@@ -35,25 +35,29 @@ def normalize_and_mark_duplicates(apps, schema_editor):
     if not router.allow_migrate_model(alias, OnboardingRequest):
         return
     requests = OnboardingRequest.objects.using(alias)
-    open_by_email: dict[str, str] = {}
-    for request in requests.order_by("created_at", "id").iterator():
-        email = _one_form(request.email)
-        fields = {"email": email} if email != request.email else {}
-        if request.status == "received":
-            first = open_by_email.setdefault(email, str(request.request_id))
-            if first != str(request.request_id):
-                fields["status"] = "duplicate"
-                TransitionLog.objects.using(alias).create(
-                    model="channel.onboardingrequest",
-                    object_key=str(request.request_id),
-                    transition="mark_duplicate",
-                    source_state="received",
-                    target_state="duplicate",
-                    actor=ACTOR,
-                    reason=f"Duplicate of the open request {first} for the same email.",
-                )
-        if fields:
-            requests.filter(pk=request.pk).update(**fields)
+    rows = list(
+        requests.order_by("created_at", "id").values_list("pk", "request_id", "email", "status")
+    )
+    # Duplicates are closed first, so no two open rows ever hold the same email in between.
+    first_open: dict[str, str] = {}
+    for pk, request_id, email, status in rows:
+        if status != "received":
+            continue
+        first = first_open.setdefault(_one_form(email), str(request_id))
+        if first != str(request_id):
+            requests.filter(pk=pk).update(status="duplicate")
+            TransitionLog.objects.using(alias).create(
+                model="channel.onboardingrequest",
+                object_key=str(request_id),
+                transition="mark_duplicate",
+                source_state="received",
+                target_state="duplicate",
+                actor=ACTOR,
+                reason=f"Duplicate of the open request {first} for the same email.",
+            )
+    for pk, _request_id, email, _status in rows:
+        if (one_form := _one_form(email)) != email:
+            requests.filter(pk=pk).update(email=one_form)
 
 
 class Migration(migrations.Migration):
