@@ -7,12 +7,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import actor_name
 from core.api import IsCommerceBackOffice, query_filters
+from core.errors import ServiceError
 from core.kicks import task_send
 
 from .jobs import JOBS, Job, job_lookup
@@ -182,7 +183,8 @@ class CustomerHierarchyViewSet(BackOfficeViewSet):
 _hierarchy_id = OpenApiParameter("hierarchy_id", OpenApiTypes.STR, OpenApiParameter.PATH)
 _account_number = OpenApiParameter("account_number", OpenApiTypes.STR, OpenApiParameter.PATH)
 _member_refused = OpenApiResponse(
-    ServiceErrorSerializer, description="Refused: a duplicate email, or the last admin."
+    ServiceErrorSerializer,
+    description="Refused: the email of a user of this hierarchy, or the last admin.",
 )
 
 
@@ -244,9 +246,15 @@ class HierarchyMemberViewSet(
     def create(self, request, hierarchy_id: str):
         body = HierarchyMemberAddSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        member = hierarchy_member_add(
-            hierarchy_id=hierarchy_id, actor=actor_name(request.user), **body.validated_data
-        )
+        try:
+            member = hierarchy_member_add(
+                hierarchy_id=hierarchy_id, actor=actor_name(request.user), **body.validated_data
+            )
+        except ServiceError as exc:
+            # A refusal about given fields (an email in use elsewhere) answers as field errors.
+            if exc.status_code == 400 and exc.details.get("errors"):
+                raise serializers.ValidationError(exc.details["errors"]) from exc
+            raise
         return Response(HierarchyMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, hierarchy_id: str, account_number: str):

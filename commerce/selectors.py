@@ -176,7 +176,8 @@ def invitation_token_hash(token: str) -> str:
 class InvitationLink:
     """What the set-password page may show about an invitation link."""
 
-    state: str  # valid | used | expired | revoked (the member was removed)
+    # valid | used | expired | withdrawn (a newer link replaced it) | revoked (member removed)
+    state: str
     email: str
     first_name: str
     last_name: str
@@ -189,6 +190,37 @@ class InvitationLink:
         return self.state == "valid"
 
 
+def invitation_member_current(invitation: Invitation) -> bool:
+    """The invited person is still a user of the hierarchy, and no removal of them waits in
+    HQ's staging table: an admin's removal on the site counts from the moment HQ has it."""
+    member = HierarchyMember.objects.using(DB).filter(
+        hierarchy=invitation.hierarchy_id,
+        customer=invitation.customer_id,
+        status__in=[HierarchyMember.Status.PENDING, HierarchyMember.Status.ACTIVE],
+    )
+    removal = ChannelRequest.objects.using(DB).filter(
+        request_type=ChannelRequest.Type.PARTNER_USER,
+        state=ChannelRequest.State.NEW,
+        payload__action=PartnerUserRequest.Action.REMOVE.value,
+        payload__hierarchy_id=invitation.hierarchy.hierarchy_id,
+        payload__account_number=invitation.customer.account_number,
+    )
+    return member.exists() and not removal.exists()
+
+
+def invitation_state(invitation: Invitation) -> str:
+    """valid, or why the link no longer sets a password (see InvitationLink.state)."""
+    if not invitation_member_current(invitation):
+        return "revoked"
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.withdrawn_at is not None:
+        return "withdrawn"
+    if invitation.expires_at <= timezone.now():
+        return "expired"
+    return "valid"
+
+
 def invitation_lookup(*, token: str) -> InvitationLink | None:
     """The invitation behind a link, or None for an unknown (or tampered) token."""
     invitation = (
@@ -199,32 +231,42 @@ def invitation_lookup(*, token: str) -> InvitationLink | None:
     )
     if invitation is None:
         return None
-    removed = (
-        not HierarchyMember.objects.using(DB)
-        .filter(
-            hierarchy=invitation.hierarchy_id,
-            customer=invitation.customer_id,
-            status__in=[HierarchyMember.Status.PENDING, HierarchyMember.Status.ACTIVE],
-        )
-        .exists()
-    )
-    if removed:
-        state = "revoked"
-    elif invitation.used_at is not None:
-        state = "used"
-    elif invitation.expires_at <= timezone.now():
-        state = "expired"
-    else:
-        state = "valid"
     customer = invitation.customer
     return InvitationLink(
-        state=state,
+        state=invitation_state(invitation),
         email=invitation.email,
         first_name=customer.first_name,
         last_name=customer.last_name,
         account_number=customer.account_number,
         hierarchy_id=invitation.hierarchy.hierarchy_id,
         company_name=invitation.hierarchy.name,
+    )
+
+
+def hierarchy_member_elsewhere(*, email: str, hierarchy_id: str) -> bool:
+    """A current member of another hierarchy has this email (`email` in its one form).
+
+    Stored emails may predate the one form, so the comparison ignores case as well.
+    """
+    return (
+        HierarchyMember.objects.using(DB)
+        .filter(customer__email__iexact=email)
+        .exclude(status=HierarchyMember.Status.REMOVED)
+        .exclude(hierarchy__hierarchy_id=hierarchy_id)
+        .exists()
+    )
+
+
+def hierarchy_member_current(*, hierarchy_id: str, account_number: str) -> bool:
+    """This person is a pending or active user of this hierarchy."""
+    return (
+        HierarchyMember.objects.using(DB)
+        .filter(
+            hierarchy__hierarchy_id=hierarchy_id,
+            customer__account_number=account_number,
+        )
+        .exclude(status=HierarchyMember.Status.REMOVED)
+        .exists()
     )
 
 

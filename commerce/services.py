@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.identity import email_normalize
 from core.kicks import task_kick_on_commit
 from core.sequences import number_sequence_take as sequence_take
 from core.upserts import locked_or_created
@@ -35,9 +37,21 @@ from .models import (
     Prospect,
     TransitionLog,
 )
-from .selectors import decline_message_text, email_notification_content, invitation_token_hash
+from .selectors import (
+    decline_message_text,
+    email_notification_content,
+    hierarchy_member_elsewhere,
+    invitation_state,
+    invitation_token_hash,
+)
 
 DB = "commerce"
+# One organization per person (SPEC §11). The same words in HQ and on the site, and they do not
+# say whose the address is: a partner admin learns nothing about other organizations or staff.
+ONE_ORGANIZATION = gettext_lazy(
+    "This person cannot be added: a person can be a user of one organization only, and this "
+    "email address is already in use. Ask them to contact us."
+)
 
 
 # --- number sequences -------------------------------------------------------------------------
@@ -310,8 +324,19 @@ def _customers_for_approval(prospect: Prospect) -> tuple[Customer, Customer]:
     return organization, person
 
 
+def _invitations_withdraw(*, customer: Customer, hierarchy: CustomerHierarchy) -> None:
+    """Links of this person not yet used stop working (a newer one, or the member is gone)."""
+    Invitation.objects.using(DB).filter(
+        customer=customer, hierarchy=hierarchy, used_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+
+
 def invitation_create(*, customer: Customer, hierarchy: CustomerHierarchy) -> str:
-    """Create a single-use, expiring invitation and return its raw token (stored hashed)."""
+    """Create a single-use, expiring invitation and return its raw token (stored hashed).
+
+    The person's earlier links are withdrawn: only the newest email sets a password.
+    """
+    _invitations_withdraw(customer=customer, hierarchy=hierarchy)
     token = secrets.token_urlsafe(32)
     Invitation.objects.using(DB).create(
         token_hash=invitation_token_hash(token),
@@ -330,37 +355,48 @@ def invitation_url(token: str, *, language: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def _invitation_locked(token: str) -> Invitation:
-    """The invitation behind a link, while its member is still in the hierarchy."""
-    invitation = (
+def _invitation_locked(token: str) -> tuple[Invitation, str]:
+    """The invitation behind a link and its state, while its member is still in the hierarchy.
+
+    The hierarchy is locked first, as member changes lock it: a removal and a redeem of the
+    same person never interleave.
+    """
+    hierarchy = (
         Invitation.objects.using(DB)
-        .select_for_update()
-        .select_related("customer", "hierarchy")
         .filter(token_hash=invitation_token_hash(token))
+        .values_list("hierarchy_id", flat=True)
         .first()
     )
-    if invitation is None:
+    if hierarchy is None:
         raise NotFound(_("This link is not valid."), code="invalid_link")
-    member = HierarchyMember.objects.using(DB).filter(
-        hierarchy=invitation.hierarchy_id, customer=invitation.customer_id
+    CustomerHierarchy.objects.using(DB).select_for_update().filter(pk=hierarchy).exists()
+    invitation = (
+        Invitation.objects.using(DB)
+        .select_for_update(of=("self",))
+        .select_related("customer", "hierarchy")
+        .get(token_hash=invitation_token_hash(token))
     )
-    if not member.exclude(status=HierarchyMember.Status.REMOVED).exists():
+    state = invitation_state(invitation)
+    if state == "revoked":
         raise NotAllowed(
             _("This invitation was withdrawn: you are no longer a user of %(company)s.")
             % {"company": invitation.hierarchy.name},
             code="revoked",
         )
-    return invitation
+    return invitation, state
 
 
 def invitation_redeem(*, token: str) -> Invitation:
-    """Use an invitation link: once only, and only before it expires (SPEC §11)."""
+    """Use an invitation link: once only, before it expires, and only the newest (SPEC §11)."""
     with transaction.atomic(using=DB):
-        invitation = _invitation_locked(token)
-        if invitation.used_at is not None:
-            raise NotAllowed(_("This link has already been used."), code="used")
-        if invitation.expires_at <= timezone.now():
-            raise NotAllowed(_("This link has expired."), code="expired")
+        invitation, state = _invitation_locked(token)
+        refusals = {
+            "used": _("This link has already been used."),
+            "withdrawn": _("This link was replaced by a newer one. Please use the newest email."),
+            "expired": _("This link has expired."),
+        }
+        if state in refusals:
+            raise NotAllowed(refusals[state], code=state)
         invitation.used_at = timezone.now()
         invitation.save(using=DB, update_fields=["used_at"])
     return invitation
@@ -372,7 +408,7 @@ def invitation_renew(*, token: str) -> Invitation:
     It goes to the address HQ has for that person, never to one given on the page.
     """
     with transaction.atomic(using=DB):
-        invitation = _invitation_locked(token)
+        invitation, __ = _invitation_locked(token)
         person, hierarchy = invitation.customer, invitation.hierarchy
         new_token = invitation_create(customer=person, hierarchy=hierarchy)
         email_notifications_queue(
@@ -449,13 +485,37 @@ def _hierarchy_admin_emails(hierarchy: CustomerHierarchy, person: Customer) -> l
     ]
 
 
+def _person_elsewhere(person: Customer, hierarchy: CustomerHierarchy) -> bool:
+    """The person, or another person customer with their email, is a current user of another
+    hierarchy: approving never moves anyone (one organization per person, SPEC §11)."""
+    elsewhere = (
+        HierarchyMember.objects.using(DB)
+        .filter(customer=person)
+        .exclude(status=HierarchyMember.Status.REMOVED)
+        .exclude(hierarchy=hierarchy)
+    )
+    if elsewhere.exists():
+        return True
+    try:
+        email = email_normalize(person.email)
+    except ValidationError:  # an address from before the one form: compared as stored
+        email = person.email
+    return bool(email) and hierarchy_member_elsewhere(
+        email=email, hierarchy_id=hierarchy.hierarchy_id
+    )
+
+
 def _hierarchy_for_approval(
     prospect: Prospect, organization: Customer, person: Customer
-) -> tuple[CustomerHierarchy, list[EmailSpec]]:
+) -> tuple[CustomerHierarchy, list[EmailSpec] | None]:
     """The organization's B2B hierarchy with the person in it: a new one with the person as
-    admin, or the existing one, which the person joins as a user (its admins are told)."""
+    admin, or the existing one, which the person joins as a user (its admins are told).
+
+    A person who is a user of another organization is not added: the emails are then None.
+    """
     hierarchy = _b2b_hierarchy_of(organization)
-    if hierarchy is None:
+    created = hierarchy is None
+    if created:
         (hierarchy_id,) = number_sequence_take(code="hierarchy")
         hierarchy = CustomerHierarchy.objects.using(DB).create(
             hierarchy_id=hierarchy_id,
@@ -464,6 +524,9 @@ def _hierarchy_for_approval(
             organization=organization,
             prospect_number=prospect.prospect_number,
         )
+    if _person_elsewhere(person, hierarchy):
+        return hierarchy, None
+    if created:
         HierarchyMember.objects.using(DB).create(
             hierarchy=hierarchy, customer=person, role=HierarchyMember.Role.ADMIN
         )
@@ -480,6 +543,28 @@ def _hierarchy_for_approval(
             code="member_removed",
         )
     return hierarchy, _hierarchy_admin_emails(hierarchy, person)
+
+
+def _approval_email(
+    prospect: Prospect, org: Customer, requester: Customer, hierarchy: CustomerHierarchy
+) -> EmailSpec:
+    """The approval, with the requester's invitation link in their language."""
+    token = invitation_create(customer=requester, hierarchy=hierarchy)
+    language = requester.language or prospect.language
+    return EmailSpec(
+        type=EmailNotification.Type.PROSPECT_APPROVED,
+        event_key=f"prospect_approved:{prospect.prospect_number}",
+        recipient=requester.email,
+        language=language,
+        context={
+            "first_name": requester.first_name,
+            "last_name": requester.last_name,
+            "company_name": org.name,
+            "email": requester.email,
+            "sign_in_url": invitation_url(token, language=language),
+            "invitation_days": settings.INVITATION_TTL_DAYS,
+        },
+    )
 
 
 def prospect_approve(
@@ -509,8 +594,21 @@ def prospect_approve(
             org, requester = _customers_for_approval(prospect)
         hierarchy, admin_emails = _hierarchy_for_approval(prospect, org, requester)
         _channel_copy_on_commit()
-        token = invitation_create(customer=requester, hierarchy=hierarchy)
-        prospect.approve(by=actor)
+        note = ""
+        if admin_emails is None:
+            note = _(
+                "Approved without a user: %(email)s is already a user of another organization, "
+                "and a person can be a user of one organization only. Nobody was invited; add "
+                "an admin to %(company)s in HQ."
+            ) % {"email": requester.email, "company": hierarchy.name}
+            _audit(
+                actor=actor,
+                record=prospect,
+                object_key=prospect.prospect_number,
+                changes={"status_reason": (prospect.status_reason, note)},
+            )
+        prospect.approve(by=actor, reason=note)
+        prospect.status_reason = note
         prospect.decided_at = timezone.now()
         prospect.organization_customer = org.account_number
         prospect.person_customer = requester.account_number
@@ -518,26 +616,10 @@ def prospect_approve(
         prospect.sales_lead, prospect.sales_opportunity = sales_lead, sales_opportunity
         prospect.sync_error = ""
         prospect.save()
-        language = requester.language or prospect.language
-        email_notifications_queue(
-            specs=[
-                EmailSpec(
-                    type=EmailNotification.Type.PROSPECT_APPROVED,
-                    event_key=f"prospect_approved:{prospect.prospect_number}",
-                    recipient=requester.email,
-                    language=language,
-                    context={
-                        "first_name": requester.first_name,
-                        "last_name": requester.last_name,
-                        "company_name": org.name,
-                        "email": requester.email,
-                        "sign_in_url": invitation_url(token, language=language),
-                        "invitation_days": settings.INVITATION_TTL_DAYS,
-                    },
-                ),
-                *admin_emails,
-            ]
-        )
+        if admin_emails is not None:
+            email_notifications_queue(
+                specs=[_approval_email(prospect, org, requester, hierarchy), *admin_emails]
+            )
     return prospect
 
 
@@ -942,6 +1024,7 @@ def hierarchy_member_add(
             country=organization.country,
         )
         _person_validate(person, fields=_PERSON_FIELDS)
+        person.email = email = email_normalize(email)
         duplicate = (
             hierarchy.members.using(DB)
             .exclude(status=HierarchyMember.Status.REMOVED)
@@ -952,6 +1035,12 @@ def hierarchy_member_add(
                 _("%(email)s is already a user of %(company)s.")
                 % {"email": email, "company": hierarchy.name},
                 code="duplicate_email",
+            )
+        if hierarchy_member_elsewhere(email=email, hierarchy_id=hierarchy_id):
+            raise ServiceError(
+                str(ONE_ORGANIZATION),
+                code="other_organization",
+                details={"errors": {"email": [str(ONE_ORGANIZATION)]}},
             )
         (person.account_number,) = number_sequence_take(code="customer")
         person.save(using=DB)
@@ -1057,6 +1146,7 @@ def hierarchy_member_remove(
         before = member.status
         member.remove(by=actor, reason=reason)
         member.save(using=DB, update_fields=["status"])
+        _invitations_withdraw(customer=member.customer, hierarchy=hierarchy)
         _audit(
             actor=actor,
             record=member,

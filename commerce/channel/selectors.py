@@ -1,5 +1,6 @@
 """Reads of the B2B site's data."""
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -9,7 +10,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commerce.selectors import prospect_status_for_request
+from commerce.selectors import InvitationLink, invitation_lookup, prospect_status_for_request
 
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUser, PartnerUserRequest
 
@@ -199,12 +200,42 @@ def organization_admins_remaining(*, hierarchy_id: str, without: str) -> int:
     )
 
 
-def partner_email_in_use(*, email: str) -> bool:
-    """A current member anywhere, or an add not yet carried out, already has this email."""
-    member = _current_members().filter(customer__email__iexact=email)
+def partner_email_in_use(*, email: str) -> set[str]:
+    """The hierarchies where a current member, or an add not yet carried out, has this email.
+
+    `email` is in its one form (core.identity); stored emails may predate it, so the comparison
+    ignores case as well. Empty when the email is free.
+    """
+    members = _current_members().filter(customer__email__iexact=email)
     adding = PartnerUserRequest.objects.using(DB).filter(
         email__iexact=email,
         action=PartnerUserRequest.Action.ADD,
         status__in=PartnerUserRequest.OPEN_STATUSES,
     )
-    return member.exists() or adding.exists()
+    return set(members.values_list("hierarchy_id", flat=True)) | set(
+        adding.values_list("hierarchy_id", flat=True)
+    )
+
+
+def partner_removed_on_site(*, hierarchy_id: str, account_number: str) -> bool:
+    """An admin removed this person on the site, whether or not HQ has applied it yet."""
+    revoked = ChannelHierarchyMember.objects.using(DB).filter(
+        hierarchy_id=hierarchy_id, customer_id=account_number, access_revoked_at__isnull=False
+    )
+    removing = _open_requests(hierarchy_id).filter(
+        action=PartnerUserRequest.Action.REMOVE, account_number=account_number
+    )
+    return revoked.exists() or removing.exists()
+
+
+def partner_invitation_link(*, token: str) -> InvitationLink | None:
+    """The invitation behind a link as the site sees it (None for an unknown token).
+
+    A person an admin removed on the site is revoked at once, before HQ applies the removal.
+    """
+    link = invitation_lookup(token=token)
+    if link is None or link.state == "revoked":
+        return link
+    if partner_removed_on_site(hierarchy_id=link.hierarchy_id, account_number=link.account_number):
+        return dataclasses.replace(link, state="revoked")
+    return link

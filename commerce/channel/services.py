@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commerce.jobs import job_kick_on_commit
-from commerce.selectors import InvitationLink, invitation_lookup, onboarding_open_for_email
-from commerce.services import invitation_redeem
+from commerce.models import Invitation
+from commerce.selectors import InvitationLink, hierarchy_member_current, onboarding_open_for_email
+from commerce.services import ONE_ORGANIZATION, invitation_redeem, invitation_renew
 from core.access import actor_name
 from core.errors import NotAllowed, NotFound
 from core.identity import email_normalize
@@ -26,7 +28,9 @@ from .selectors import (
     organization_admins_remaining,
     organization_member,
     partner_email_in_use,
+    partner_invitation_link,
     partner_membership,
+    partner_removed_on_site,
 )
 
 DB = "channel"
@@ -95,13 +99,35 @@ def onboarding_request_create(*, values: dict, language: str) -> OnboardingReque
 # --- partner users ----------------------------------------------------------------------------
 
 
-def _partner_login_save(link: InvitationLink, password: str):
-    """Create or update the Django user of an invited person (username: email, lower-cased).
+def _partner_username(email: str) -> str:
+    """The sign-in name of a partner user: their email in its one form (core.identity)."""
+    try:
+        return email_normalize(email)
+    except ValidationError:  # an address HQ stored before the one form: as it was then
+        return email.strip().lower()
 
-    A staff account with that name is never taken over: staff and partners stay apart.
+
+def _login_of_another_member(user, link: InvitationLink) -> bool:
+    """The login is a current user of another hierarchy, whom accepting would move."""
+    current = PartnerUser.objects.using(DB).filter(user_id=user.pk).first()
+    if current is None or (current.hierarchy_id, current.account_number) == (
+        link.hierarchy_id,
+        link.account_number,
+    ):
+        return False
+    return hierarchy_member_current(
+        hierarchy_id=current.hierarchy_id, account_number=current.account_number
+    )
+
+
+def _partner_login_save(link: InvitationLink, password: str):
+    """Create or update the Django user of an invited person (username: the email's one form).
+
+    A staff account with that name is never taken over: staff and partners stay apart. Nor is
+    the login of a current user of another organization moved: one organization per person.
     """
     User = get_user_model()
-    username = link.email.strip().lower()
+    username = _partner_username(link.email)
     if len(username) > (User._meta.get_field("username").max_length or 0):
         raise NotAllowed(
             _("This email address is too long to sign in with. Please contact us."),
@@ -119,6 +145,14 @@ def _partner_login_save(link: InvitationLink, password: str):
             ),
             code="staff_account",
         )
+    elif _login_of_another_member(user, link):
+        raise NotAllowed(
+            _(
+                "You already are a user of another organization on the B2B site, and a person "
+                "can be a user of one organization only. Please contact us."
+            ),
+            code="other_organization",
+        )
     user.email = link.email
     user.first_name = link.first_name[: User._meta.get_field("first_name").max_length]
     user.last_name = link.last_name[: User._meta.get_field("last_name").max_length]
@@ -133,19 +167,70 @@ def _partner_login_save(link: InvitationLink, password: str):
     return user
 
 
+def _revoked(link: InvitationLink) -> NotAllowed:
+    return NotAllowed(
+        _("This invitation was withdrawn: you are no longer a user of %(company)s.")
+        % {"company": link.company_name},
+        code="revoked",
+    )
+
+
 def partner_invitation_accept(*, token: str, password: str):
     """Set the password of an invited partner user and use up the link (single use).
 
     The user is written first and the link used last, inside both transactions: a link that
-    turns out used or expired leaves no user changed behind.
+    turns out used, expired, replaced or revoked leaves no user changed behind. HQ checks the
+    membership in the transaction that uses the link; the site checks its own removals under
+    the organization's lock, which an admin's removal takes too.
     """
-    link = invitation_lookup(token=token)
+    link = partner_invitation_link(token=token)
     if link is None:
         raise NotFound(_("This link is not valid."), code="invalid_link")
     with transaction.atomic(using=USERS_DB), transaction.atomic(using=DB):
+        list(
+            ChannelHierarchy.objects.using(DB)
+            .select_for_update()
+            .filter(hierarchy_id=link.hierarchy_id)
+            .values_list("pk", flat=True)
+        )
+        if partner_removed_on_site(
+            hierarchy_id=link.hierarchy_id, account_number=link.account_number
+        ):
+            raise _revoked(link)
         user = _partner_login_save(link, password)
         invitation_redeem(token=token)
     return user
+
+
+def _login_active(email: str) -> bool:
+    return (
+        get_user_model()
+        .objects.using(USERS_DB)
+        .filter(username__iexact=_partner_username(email), is_active=True)
+        .exists()
+    )
+
+
+def partner_invitation_renew(*, token: str) -> Invitation:
+    """Email a fresh link for an expired, replaced or used one (SPEC §11); older links stop.
+
+    A used link of a person who can sign in gives none: they sign in, or reset a forgotten
+    password, and a link that reached someone else cannot take their account over.
+    """
+    link = partner_invitation_link(token=token)
+    if link is None:
+        raise NotFound(_("This link is not valid."), code="invalid_link")
+    if link.state == "revoked":
+        raise _revoked(link)
+    if link.state == "used" and _login_active(link.email):
+        raise NotAllowed(
+            _(
+                "You have already set your password with this link. Sign in with it, or reset "
+                "your password if you have forgotten it."
+            ),
+            code="account_active",
+        )
+    return invitation_renew(token=token)
 
 
 def _requesting_admin(user) -> ChannelHierarchyMember:
@@ -187,6 +272,32 @@ def _request_save(request: PartnerUserRequest) -> PartnerUserRequest:
     return request
 
 
+def _staff_login_exists(email: str) -> bool:
+    return (
+        get_user_model()
+        .objects.using(USERS_DB)
+        .filter(username__iexact=email)
+        .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__isnull=False))
+        .exists()
+    )
+
+
+def _email_free(admin: ChannelHierarchyMember, request: PartnerUserRequest) -> None:
+    """One organization per person (SPEC §11); the refusal does not say whose the email is."""
+    try:
+        request.email = email_normalize(request.email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}, code="invalid_email") from exc
+    holders = partner_email_in_use(email=request.email)
+    if admin.hierarchy_id in holders:
+        raise ValidationError(
+            {"email": _("A user with this email address already exists on the B2B site.")},
+            code="duplicate_email",
+        )
+    if holders or _staff_login_exists(request.email):
+        raise ValidationError({"email": str(ONE_ORGANIZATION)}, code="other_organization")
+
+
 def partner_user_request_add(*, user, values: dict) -> PartnerUserRequest:
     """An admin adds a user to their organization; HQ sets it up through the jobs (SPEC §6).
 
@@ -201,11 +312,7 @@ def partner_user_request_add(*, user, values: dict) -> PartnerUserRequest:
     )
     with transaction.atomic(using=DB):
         _hierarchy_locked(admin.hierarchy_id)
-        if partner_email_in_use(email=request.email):
-            raise ValidationError(
-                {"email": _("A user with this email address already exists on the B2B site.")},
-                code="duplicate_email",
-            )
+        _email_free(admin, request)
         return _request_save(request)
 
 
