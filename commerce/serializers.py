@@ -152,6 +152,9 @@ def _spending_limit_field() -> serializers.DecimalField:
         max_digits=14,
         decimal_places=2,
         min_value=Decimal(0),
+        # A number in the schema, so that it states the minimum the services enforce (a decimal
+        # documented as a string has only a pattern); strings like "2500.50" are still read.
+        coerce_to_string=False,
         allow_null=True,
         # Left out: no limit on add; unchanged on a (partial) change, where DRF skips defaults.
         default=None,

@@ -102,6 +102,11 @@ class OrganizationUserSerializer(serializers.Serializer):
     )
 
 
+# A number in the schema, so that it states the model's minimum of 0 (a decimal documented as a
+# string has only a pattern); strings like "2500.50" are still read.
+SPENDING_LIMIT = {"coerce_to_string": False}
+
+
 class OrganizationUserAddSerializer(serializers.ModelSerializer):
     """Input of an added user; the model's rules apply as on the page."""
 
@@ -124,6 +129,7 @@ class OrganizationUserAddSerializer(serializers.ModelSerializer):
             "first_name": {"required": True, "allow_blank": False},
             "last_name": {"required": True, "allow_blank": False},
             "email": {"required": True, "allow_blank": False},
+            "spending_limit": SPENDING_LIMIT,
         }
 
 
@@ -138,6 +144,7 @@ class OrganizationUserChangeSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "first_name": {"allow_blank": False},
             "last_name": {"allow_blank": False},
+            "spending_limit": SPENDING_LIMIT,
         }
 
 

@@ -33,6 +33,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EmailNotificationStatusEnum": "commerce.models.EmailNotification.Status",
         "MapStateEnum": "dualwrite.models.MapState.State",
+        # A map's state as reported: the stored states plus "off" while the integration is off.
+        "MapStatusStateEnum": "dualwrite.serializers.MAP_STATE_CHOICES",
         "DeliveryErrorStateEnum": "dualwrite.models.DeliveryError.State",
         "MapCodeEnum": "dualwrite.serializers.MAP_CHOICES",
     },
