@@ -42,6 +42,7 @@ from core.access import (
     user_in_groups,
 )
 from core.admin_filters import CountryFilter
+from core.currencies import validate_currency
 from core.errors import ServiceError
 from core.kicks import task_send
 from core.validators import validate_multiline, validate_single_line
@@ -445,6 +446,7 @@ class CreditLimitForm(forms.Form):
         min_length=3,
         max_length=3,
         help_text=_("Three-letter ISO 4217 code, such as EUR, PLN or CZK."),
+        validators=[validate_currency],
     )
     credit_limit_type = forms.ChoiceField(
         label=_("Credit limit type"),

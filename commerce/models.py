@@ -1,12 +1,12 @@
 import uuid
 from decimal import Decimal
 
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.currencies import validate_currency
 from core.fields import CountryField, EmailAddressField, WebsiteField
 from core.models import NumberSequence as NumberSequenceBase
 from core.models import PartyFields
@@ -216,9 +216,7 @@ class Customer(ChangeTracking, models.Model):
         _("currency"),
         max_length=3,
         default="EUR",
-        validators=[
-            RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter ISO 4217 code, such as EUR."))
-        ],
+        validators=[validate_currency],
     )
     credit_limit_type = models.CharField(
         _("credit limit type"),

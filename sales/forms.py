@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import validate_business_date
 from core.validators import validate_multiline, validate_single_line
 
 from .models import Lead, Opportunity
@@ -28,6 +29,7 @@ def _close_date_field() -> forms.DateField:
         label=_("Close date"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_business_date],
     )
 
 

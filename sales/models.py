@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from core.dates import validate_business_date
 from core.fields import CountryField, EmailAddressField, WebsiteField
 from core.models import NumberSequence as NumberSequenceBase
 from core.models import PartyFields, single_line_field
@@ -312,7 +313,9 @@ class Opportunity(FSMModelMixin, ChangeTracking, models.Model):
     actual_revenue = models.DecimalField(
         _("actual revenue"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    close_date = models.DateField(_("close date"), null=True, blank=True)
+    close_date = models.DateField(
+        _("close date"), null=True, blank=True, validators=[validate_business_date]
+    )
     description = models.TextField(
         _("description"), max_length=2000, blank=True, validators=[validate_multiline]
     )
@@ -388,7 +391,7 @@ class OpportunityClose(models.Model):
     actual_revenue = models.DecimalField(
         _("actual revenue"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    close_date = models.DateField(_("close date"))
+    close_date = models.DateField(_("close date"), validators=[validate_business_date])
     competitor = single_line_field(_("competitor"), 200, blank=True)
     description = models.TextField(
         _("description"), max_length=2000, blank=True, validators=[validate_multiline]

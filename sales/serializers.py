@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.dates import validate_business_date
 from core.validators import validate_multiline, validate_single_line
 
 from .models import Account, Contact, Lead, Opportunity
@@ -202,7 +203,9 @@ class LeadDisqualifySerializer(serializers.Serializer):
 
 class OpportunityCloseAsWonSerializer(serializers.Serializer):
     actual_revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    close_date = serializers.DateField(default=timezone.localdate)
+    close_date = serializers.DateField(
+        default=timezone.localdate, validators=[validate_business_date]
+    )
     description = _description()
 
 
@@ -217,5 +220,7 @@ class OpportunityCloseAsLostSerializer(serializers.Serializer):
         default="",
         validators=[validate_single_line],
     )
-    close_date = serializers.DateField(default=timezone.localdate)
+    close_date = serializers.DateField(
+        default=timezone.localdate, validators=[validate_business_date]
+    )
     description = _description()
