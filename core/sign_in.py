@@ -5,8 +5,10 @@ import math
 import unicodedata
 from datetime import datetime
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off, get_failure_limit
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -21,6 +23,17 @@ def sign_in_username(request, credentials) -> str | None:
     if value is None:
         return None
     return unicodedata.normalize("NFKC", str(value)).strip().lower()
+
+
+class SignInAttemptHandler(AxesDatabaseHandler):
+    """axes' database handler, except that a successful sign-in forgets the failures against
+    that account only. axes would also forget the address's failures on other accounts, so
+    someone holding one account could sign in to it between guesses at others."""
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username).delete()
+        return count
 
 
 def _lock_ends(request, credentials) -> datetime:

@@ -18,9 +18,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env.int("DJANGO_SIGN_IN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_SIGN_IN_COOLOFF_MINUTES", default=15))
 # Tries while locked out do not push the end of the lock further, so "try again in N minutes"
-# holds, and a successful sign-in clears the failures counted against the account and address.
+# holds; a successful sign-in clears the failures against that account (core/sign_in.py).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "core.sign_in.SignInAttemptHandler"
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 AXES_USERNAME_CALLABLE = "core.sign_in.sign_in_username"
 # The same sign-in page again, with the reason and HTTP 429.

@@ -154,6 +154,16 @@ def test_a_successful_sign_in_clears_the_failures(page):
     assert _sign_in(fresh, page, page.username, page.password).status_code == 302
 
 
+def test_signing_in_to_ones_own_account_does_not_clear_guesses_at_others(page):
+    client = _client(ATTACKER)
+    for n in range(LIMIT - 1):
+        _sign_in(client, page, f"guess{n}@example.com", "wrong")
+    assert _sign_in(client, page, page.username, page.password).status_code == 302
+    client.post(page.url.replace("sign-in", "sign-out").replace("login", "logout"))
+
+    _assert_locked_out(_sign_in(client, page, "guess9@example.com", "wrong"), client, page.locked)
+
+
 def test_the_partner_lockout_is_told_in_the_pages_language():
     organization = approved_organization(email="ola@hurt.pl")
     partner_invitation_accept(token=organization.admin_token, password=PASSWORD)
