@@ -280,3 +280,66 @@ ADMIN_MODELS = {
     "sales:sales.account": "reps",
     "sales:sales.contact": "reps",
 }
+
+
+# Which value of the test's world fills a path parameter: by "<URL name>:<parameter>", else by
+# parameter; all are organization A's (the partner admin's) records.
+PARAMETERS = {
+    "channel:sign-up-done:request_id": "request_id",
+    "channel_api:onboarding-request-detail:request_id": "request_id",
+    "channel:password-reset-confirm:token": "reset_token",
+    "token": "token",
+    "uidb64": "uidb64",
+    "channel:organization-user-change:account_number": "member",
+    "channel:organization-user-remove:account_number": "member",
+    "channel_api:organization-user-detail:account_number": "member",
+    "commerce_api:customer-detail:account_number": "customer",
+    "commerce_api:customer-credit-limit:account_number": "customer",
+    "commerce_api:hierarchy-member-detail:account_number": "member",
+    "hq:commerce_customerhierarchy_member_change:account_number": "member",
+    "hq:commerce_customerhierarchy_member_remove:account_number": "member",
+    "sales_api:account-detail:account_number": "account_number",
+    "prospect_number": "prospect_number",
+    "hierarchy_id": "hierarchy_id",
+    "notification_id": "notification_id",
+    "slug": "job_slug",
+    "job_slug": "job_slug",
+    "commerce_api:job-run-detail:pk": "job_run",
+    "contact_number": "contact_number",
+    "code": "map",
+    "id": "user_id",
+}
+
+# State-changing requests of roles without the right: (roles, method, URL, body, answer). Each is
+# refused with the answer of the GET table above, and the data stays as it was.
+NEW_USER = {"first_name": "Eva", "last_name": "Malá", "email": "eva@kun.cz", "role": "admin"}
+MEMBER_OF_A = "/api/channel/organization/users/{member}/"
+# fmt: off
+REFUSED_CHANGES = [
+    (("anonymous", "partner_admin", "rep", "integrator"), "post",
+     "/api/commerce/prospects/{new_prospect}/approve/", {}, "403"),
+    (("partner_user", "rep"), "post", "/hq/commerce/prospect/{new_prospect_pk}/approve/", {},
+     "login"),
+    (("integrator",), "post", "/hq/commerce/prospect/{new_prospect_pk}/approve/", {}, "403"),
+    (("rep", "integrator"), "post", "/api/commerce/jobs/p-0001/run/", {}, "403"),
+    (("back_office", "rep"), "post", "/api/dualwrite/maps/{map}/pause/", {}, "403"),
+    (("back_office",), "post", "/hq/dualwrite/mapstate/{map_pk}/pause/", {}, "403"),
+    (("back_office",), "post", "/hq/dualwrite/deliveryerror/retry-all/", {}, "403"),
+    (("back_office",), "post", "/api/dualwrite/errors/{error}/skip/", {}, "403"),
+    (("back_office", "integrator"), "post", "/api/sales/leads/{b2b_lead}/disqualify/",
+     {"status_reason": "no_longer_interested"}, "403"),
+    (("back_office",), "post", "/api/sales/opportunities/{opportunity}/close-as-won/",
+     {"actual_revenue": "10"}, "403"),
+    (("integrator",), "post",
+     "/hq/commerce/customerhierarchy/{hierarchy_pk}/members/{member}/remove/",
+     {"reason": "Leaving"}, "403"),
+    (("rep", "partner_admin"), "patch",
+     "/api/commerce/customer-hierarchies/{hierarchy_id}/members/{member}/", {"role": "user"},
+     "403"),
+    (("other_admin",), "post", "/partner/organization/users/{member}/remove/", {}, "404"),
+    (("partner_user",), "post", "/partner/organization/users/{member}/remove/", {}, "403"),
+    (("other_admin",), "delete", MEMBER_OF_A, {}, "404"),
+    (("other_admin",), "patch", MEMBER_OF_A, {"role": "admin"}, "404"),
+    (("partner_user", "back_office"), "post", "/api/channel/organization/users/", NEW_USER, "403"),
+]
+# fmt: on

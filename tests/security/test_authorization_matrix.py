@@ -22,14 +22,15 @@ from django.utils.http import urlsafe_base64_encode
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from commerce.admin import hq_site
+from commerce.channel.models import ChannelHierarchyMember, PartnerUserRequest
 from commerce.jobs import job_execute
-from commerce.models import EmailNotification, JobRun
+from commerce.models import CustomerHierarchy, EmailNotification, HierarchyMember, JobRun, Prospect
 from commerce.services import hierarchy_member_add
 from core.access import COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS, SALES_REPRESENTATIVES
 from dualwrite.models import ConflictEntry, DeliveryError, MapState
 from dualwrite.services import map_states_register
 from sales.admin import sales_site
-from sales.models import Lead
+from sales.models import Lead, Opportunity
 from tests.channel.portal_support import approved_organization, partner_login
 from tests.factories import (
     AccountFactory,
@@ -38,6 +39,7 @@ from tests.factories import (
     LeadFactory,
     OnboardingRequestFactory,
     OpportunityFactory,
+    ProspectFactory,
     UserFactory,
 )
 
@@ -250,36 +252,11 @@ def _superuser_request(user):
     return request
 
 
-# Which value of the world fills a path parameter: by "<name>:<parameter>", else by parameter.
-PARAMETERS = {
-    "channel:sign-up-done:request_id": "request_id",
-    "channel_api:onboarding-request-detail:request_id": "request_id",
-    "channel:password-reset-confirm:token": "reset_token",
-    "token": "token",
-    "uidb64": "uidb64",
-    "channel:organization-user-change:account_number": "member",
-    "channel:organization-user-remove:account_number": "member",
-    "channel_api:organization-user-detail:account_number": "member",
-    "commerce_api:customer-detail:account_number": "customer",
-    "commerce_api:customer-credit-limit:account_number": "customer",
-    "commerce_api:hierarchy-member-detail:account_number": "member",
-    "hq:commerce_customerhierarchy_member_change:account_number": "member",
-    "hq:commerce_customerhierarchy_member_remove:account_number": "member",
-    "sales_api:account-detail:account_number": "account_number",
-    "prospect_number": "prospect_number",
-    "hierarchy_id": "hierarchy_id",
-    "notification_id": "notification_id",
-    "slug": "job_slug",
-    "job_slug": "job_slug",
-    "commerce_api:job-run-detail:pk": "job_run",
-    "contact_number": "contact_number",
-    "code": "map",
-    "id": "user_id",
-}
+PARAMETERS = dict(matrix.PARAMETERS)
 for _name in ("lead", "opportunity", "error", "conflict"):
     for _page in PAGES:
         if _page.name and _page.name.split(":")[-1].startswith(f"{_name}-"):
-            PARAMETERS[f"{_page.name}:pk"] = _name
+            PARAMETERS[f"{_page.name}:pk"] = _name  # lead-detail, lead-qualify, …
 
 
 def _object(page: Page, world):
@@ -386,3 +363,54 @@ def test_each_url_answers_each_role_as_the_table_says(world, role):
             client = _client(world, role)  # a partner page signed a stranger out
 
     assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+# --- state-changing requests by roles that may not make them -----------------------------------
+
+
+def _state(world, prospect: Prospect, lead: Lead, opportunity_pk: int) -> dict:
+    """Everything the refused requests below aim at, as stored."""
+    member = world["values"]["member"]
+    return {
+        "prospect": Prospect.objects.get(pk=prospect.pk).status,
+        "maps": sorted(MapState.objects.values_list("code", "state")),
+        "errors": sorted(DeliveryError.objects.values_list("pk", "state")),
+        "job runs": JobRun.objects.using("commerce").count(),
+        "lead": Lead.objects.get(pk=lead.pk).status,
+        "opportunity": Opportunity.objects.get(pk=opportunity_pk).status,
+        "member in HQ": HierarchyMember.objects.get(customer__account_number=member).status,
+        "member on the site": ChannelHierarchyMember.objects.get(
+            customer__account_number=member
+        ).status,
+        "requests of partner admins": PartnerUserRequest.objects.count(),
+    }
+
+
+def test_state_changing_requests_of_roles_without_the_right_are_refused_and_change_nothing(world):
+    prospect = ProspectFactory()  # new: approving it would change it
+    lead = LeadFactory(b2b_commerce=True)
+    MapState.objects.update(state=MapState.State.RUNNING)
+    values = world["values"]
+    values = {
+        **values,
+        "new_prospect": prospect.prospect_number,
+        "new_prospect_pk": prospect.pk,
+        "b2b_lead": lead.pk,
+        "map_pk": MapState.objects.get(code=values["map"]).pk,
+        "hierarchy_pk": CustomerHierarchy.objects.get(hierarchy_id=values["hierarchy_id"]).pk,
+    }
+    before = _state(world, prospect, lead, int(values["opportunity"]))
+    wrong = []
+    for roles, method, url, body, expected in matrix.REFUSED_CHANGES:
+        url = url.format(**values)
+        for role in roles:
+            client = _client(world, role)
+            if url.startswith("/api/"):
+                response = getattr(client, method)(url, body, content_type="application/json")
+            else:  # the consoles' and the site's forms
+                response = getattr(client, method)(url, body)
+            if answer(response) != expected:
+                wrong.append(f"{role} {method.upper()} {url}: {answer(response)}")
+
+    assert not wrong, "\n".join(wrong)
+    assert _state(world, prospect, lead, int(values["opportunity"])) == before
