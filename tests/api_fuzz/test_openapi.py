@@ -5,6 +5,8 @@ error, and every answer must be a status code the schema documents, with a body 
 that match the schema.
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -61,7 +63,8 @@ def token(settings) -> str:
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
 @settings(
-    max_examples=20,
+    # A longer hunt: API_FUZZ_EXAMPLES=500 make test (the default keeps the suite quick).
+    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "20")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
