@@ -515,7 +515,7 @@ def _hierarchy_for_approval(
     """
     hierarchy = _b2b_hierarchy_of(organization)
     created = hierarchy is None
-    if created:
+    if hierarchy is None:
         (hierarchy_id,) = number_sequence_take(code="hierarchy")
         hierarchy = CustomerHierarchy.objects.using(DB).create(
             hierarchy_id=hierarchy_id,
