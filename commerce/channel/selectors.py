@@ -220,7 +220,9 @@ def partner_email_in_use(*, email: str) -> set[str]:
 def partner_removed_on_site(*, hierarchy_id: str, account_number: str) -> bool:
     """An admin removed this person on the site, whether or not HQ has applied it yet."""
     revoked = ChannelHierarchyMember.objects.using(DB).filter(
-        hierarchy__pk=hierarchy_id, customer__pk=account_number, access_revoked_at__isnull=False
+        hierarchy__hierarchy_id=hierarchy_id,
+        customer__account_number=account_number,
+        access_revoked_at__isnull=False,
     )
     removing = _open_requests(hierarchy_id).filter(
         action=PartnerUserRequest.Action.REMOVE, account_number=account_number
