@@ -44,6 +44,7 @@ from core.access import (
 from core.admin_filters import CountryFilter
 from core.currencies import validate_currency
 from core.errors import ServiceError
+from core.fields import EmailAddressFormField
 from core.kicks import task_send
 from core.validators import validate_multiline, validate_single_line
 
@@ -477,7 +478,7 @@ class HierarchyMemberChangeForm(forms.Form):
 
 
 class HierarchyMemberAddForm(HierarchyMemberChangeForm):
-    email = forms.EmailField(label=_("Email"))
+    email = EmailAddressFormField(label=_("Email"))
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,

@@ -9,7 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from core.currencies import validate_currency
 from core.fields import CountryField, EmailAddressField, WebsiteField
 from core.models import NumberSequence as NumberSequenceBase
-from core.models import PartyFields
+from core.models import PartyFields, single_line_field
 from core.models import TransitionLog as TransitionLogBase
 from core.outboxed import ChangeTracking, OutboxedQuerySet
 
@@ -195,18 +195,18 @@ class Customer(ChangeTracking, models.Model):
 
     account_number = models.CharField(_("account number"), max_length=20, unique=True)
     party_type = models.CharField(_("party type"), max_length=16, choices=PartyType.choices)
-    name = models.CharField(_("name"), max_length=200)
-    first_name = models.CharField(_("first name"), max_length=80, blank=True)
-    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    name = single_line_field(_("name"), 200)
+    first_name = single_line_field(_("first name"), 80, blank=True)
+    last_name = single_line_field(_("last name"), 80, blank=True)
     email = EmailAddressField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    job_title = models.CharField(_("job title"), max_length=120, blank=True)
-    street = models.CharField(_("street"), max_length=200, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    state = models.CharField(_("state or region"), max_length=100, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    phone = single_line_field(_("phone"), 32, blank=True)
+    job_title = single_line_field(_("job title"), 120, blank=True)
+    street = single_line_field(_("street"), 200, blank=True)
+    city = single_line_field(_("city"), 100, blank=True)
+    state = single_line_field(_("state or region"), 100, blank=True)
+    postal_code = single_line_field(_("postal code"), 20, blank=True)
     country = CountryField(_("country"), blank=True)
-    tax_id = models.CharField(_("tax ID"), max_length=40, blank=True)
+    tax_id = single_line_field(_("tax ID"), 40, blank=True)
     website = WebsiteField(_("website"), blank=True)
     language = models.CharField(_("language"), max_length=8, default="en")
     credit_limit = models.DecimalField(
@@ -258,7 +258,7 @@ class Customer(ChangeTracking, models.Model):
 
 class CustomerHierarchy(models.Model):
     hierarchy_id = models.CharField(_("hierarchy ID"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = single_line_field(_("name"), 200)
     purpose = models.CharField(_("purpose"), max_length=64, default="B2B organization")
     organization = models.ForeignKey(
         Customer,

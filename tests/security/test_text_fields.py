@@ -11,13 +11,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from commerce.channel.models import OnboardingRequest, PartnerUserRequest
-from commerce.models import Customer, Prospect
+from commerce.models import Customer, CustomerHierarchy, HierarchyMember, Prospect
 from core.models import PartyFields
 from core.validators import validate_single_line
 from sales.models import Account, Contact, Lead
+from tests.factories import HierarchyMemberFactory, UserFactory
 
 SIGN_UP = "/partner/sign-up/"
 API = "/api/channel/onboarding-requests/"
@@ -185,3 +187,35 @@ def test_every_text_party_field_is_single_line_but_comments():
     assert {field.name for field in text_fields} >= {"company_name", "first_name", "city"}
     for field in text_fields:
         assert validate_single_line in field.validators, field.name
+
+
+def test_hq_customer_records_refuse_spoofing_characters():
+    # HQ's console edits these columns directly, and emails and the site print them.
+    customer = _field_errors(
+        Customer, {"name": "Kůň\u202es.r.o.", "city": "Praha\u200b", "street": "Husova 1"}
+    )
+    hierarchy = _field_errors(CustomerHierarchy, {"name": "Kůň\u2028s.r.o."})
+
+    assert customer == {"name": [INVISIBLE], "city": [INVISIBLE]}
+    assert hierarchy == {"name": [INVISIBLE]}
+
+
+@db
+@pytest.mark.parametrize("email", BAD_EMAILS)
+def test_hq_console_refuses_an_unreachable_email_for_a_new_user(client, email):
+    admin_member = HierarchyMemberFactory(role="admin", status="active")
+    client.force_login(UserFactory(username="ewa.backoffice", groups=["Commerce back office"]))
+
+    response = client.post(
+        reverse("hq:commerce_customerhierarchy_member_add", args=[admin_member.hierarchy.pk]),
+        {
+            "first_name": "Ola",
+            "last_name": "Nowak",
+            "email": email,
+            "role": "user",
+            "language": "pl",
+        },
+    )
+
+    assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
+    assert HierarchyMember.objects.using("commerce").count() == 1
