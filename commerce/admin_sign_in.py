@@ -19,6 +19,8 @@ class SignInAccess(ScheduleAccess):
 class HQAccessAttemptAdmin(SignInAccess, AccessAttemptAdmin):
     list_title = _("Failed sign-in attempts")
     actions = ("lift_lockout",)
+    # The browser's description is on each record's page; the list keeps to who, where and when.
+    list_display = [name for name in AccessAttemptAdmin.list_display if name != "user_agent"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -1,4 +1,6 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +12,9 @@ class CoreConfig(AppConfig):
         from .postgres import list_dumper_register
 
         list_dumper_register()
+
+
+class SignInSecurityConfig(axes_apps.AppConfig):
+    """django-axes under the name HQ's console shows above its sign-in records."""
+
+    verbose_name = _("Sign-in security")

@@ -36,7 +36,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_fsm",
     "django_countries",
-    "axes",  # sign-in throttling per account and per client (config/settings/auth.py)
+    # django-axes: sign-in throttling per account and per client (config/settings/auth.py)
+    "core.apps.SignInSecurityConfig",
     "csp",
     "core",
     "commerce.channel",

@@ -220,7 +220,9 @@ def test_an_integration_administrator_lifts_a_lockout(client):
 
     listing = client.get("/hq/axes/accessattempt/").content.decode()
     assert "ewa" in listing and ATTACKER in listing
-    assert "Failed sign-in attempts" in client.get("/hq/").content.decode()
+    index = client.get("/hq/").content.decode()
+    assert "Sign-in security" in index and "Failed sign-in attempts" in index
+    assert "column-user_agent" not in listing and "column-ip_address" in listing
 
     response = client.post(
         "/hq/axes/accessattempt/",
