@@ -19,6 +19,23 @@ def single_line_field(
     )
 
 
+# The field names of SPEC §5, declared once: models, forms, serializers, services and the
+# dual-write maps take their lists from here, so the API and the maps cannot drift apart.
+PERSON_FIELD_NAMES = ("first_name", "last_name", "email", "phone", "job_title")
+ADDRESS_FIELD_NAMES = ("street", "city", "state", "postal_code", "country")
+PARTY_FIELD_NAMES = (
+    "company_name",
+    *PERSON_FIELD_NAMES,
+    *ADDRESS_FIELD_NAMES,
+    "tax_id",
+    "website",
+    "comments",
+    "language",
+)
+# What a requester types in; `language` comes from the locale of the page or the request.
+REQUESTER_FIELD_NAMES = tuple(name for name in PARTY_FIELD_NAMES if name != "language")
+
+
 class PartyFields(models.Model):
     """The person and company fields of SPEC §5, shared by request, prospect and lead."""
 
@@ -40,23 +57,7 @@ class PartyFields(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, default="en")
 
-    PARTY_FIELD_NAMES = (
-        "company_name",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "job_title",
-        "street",
-        "city",
-        "state",
-        "postal_code",
-        "country",
-        "tax_id",
-        "website",
-        "comments",
-        "language",
-    )
+    PARTY_FIELD_NAMES = PARTY_FIELD_NAMES
 
     class Meta:
         abstract = True
@@ -67,6 +68,27 @@ class PartyFields(models.Model):
 
     def party_values(self) -> dict[str, str]:
         return {name: str(getattr(self, name)) for name in self.PARTY_FIELD_NAMES}
+
+
+class Versioned(models.Model):
+    """A record whose every saved change raises its version and its time of change.
+
+    Dual-write's messages carry the version, and the "newest change wins" rule compares the
+    time; both move on any save, `update_fields` included.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
+        super().save(*args, **kwargs)
 
 
 class TransitionLog(models.Model):
