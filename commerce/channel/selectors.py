@@ -10,8 +10,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commerce.selectors import InvitationLink, invitation_lookup, prospect_status_for_request
-
+from .hq import InvitationLink, invitation_lookup, prospect_status_for_request
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUser, PartnerUserRequest
 
 DB = "channel"

@@ -9,14 +9,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commerce.jobs import job_kick_on_commit
-from commerce.models import Invitation
-from commerce.selectors import InvitationLink, hierarchy_member_current, onboarding_open_for_email
-from commerce.services import ONE_ORGANIZATION, invitation_redeem, invitation_renew
 from core.access import actor_name
 from core.errors import NotAllowed, NotFound
 from core.identity import email_normalize
 
+from .hq import (
+    ONE_ORGANIZATION,
+    Invitation,
+    InvitationLink,
+    hierarchy_member_current,
+    invitation_redeem,
+    invitation_renew,
+    onboarding_open_for_email,
+    requests_upload_on_commit,
+)
 from .models import (
     ChannelHierarchy,
     ChannelHierarchyMember,
@@ -86,7 +92,7 @@ def onboarding_request_create(*, values: dict, language: str) -> OnboardingReque
     try:
         with transaction.atomic(using=DB):
             request.save(using=DB)
-            job_kick_on_commit(code="P-0001", using=DB)
+            requests_upload_on_commit(using=DB)
     except IntegrityError:
         # The same sign-up sent at once: the other one passed the check above at the same
         # moment and the constraint refused this one (channel_request_one_open_per_email).
@@ -268,7 +274,7 @@ def _admin_remains(admin: ChannelHierarchyMember, member: ChannelHierarchyMember
 def _request_save(request: PartnerUserRequest) -> PartnerUserRequest:
     request.full_clean(exclude=["request_id", "status"])
     request.save(using=DB)
-    job_kick_on_commit(code="P-0001", using=DB)
+    requests_upload_on_commit(using=DB)
     return request
 
 
