@@ -61,6 +61,8 @@ test-postgres: setup messages
 lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	# The dependencies between the apps (pyproject.toml, [tool.importlinter]).
+	$(UV) run lint-imports
 	# django-stubs loads the settings: the development ones (debug on, no secret key needed).
 	env DJANGO_DEBUG=true $(UV) run mypy .
 
