@@ -21,17 +21,9 @@ from datetime import UTC, datetime
 import requests
 
 from .data import signup_json
-from .env import (
-    BenchEnvironment,
-    PeakMemory,
-    distribution_ms,
-    emit,
-    logger,
-    logging_setup,
-    wait_until,
-    worker_tasks,
-)
-from .env import target as target_check
+from .env import BenchEnvironment, logger, logging_setup, wait_until
+from .measure import PeakMemory, distribution_ms, emit, worker_tasks
+from .measure import target as target_check
 
 SIGNUP_PATH = "/api/channel/onboarding-requests/"
 WARM_UP_REQUESTS = 3

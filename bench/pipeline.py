@@ -23,17 +23,9 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from .data import party_values
-from .env import (
-    BenchEnvironment,
-    PeakMemory,
-    Timer,
-    emit,
-    logger,
-    logging_setup,
-    wait_until,
-    worker_tasks,
-)
-from .env import target as target_check
+from .env import BenchEnvironment, logger, logging_setup, wait_until
+from .measure import PeakMemory, Timer, emit, worker_tasks
+from .measure import target as target_check
 
 BATCH = 2000
 PROBE_INTERVAL = 0.5

@@ -18,7 +18,8 @@ from pyinstrument import Profiler
 from pyinstrument.renderers import ConsoleRenderer
 
 from .data import signup_form
-from .env import LOG_DIR, BenchEnvironment, Timer, logger, logging_setup
+from .env import LOG_DIR, BenchEnvironment, logger, logging_setup
+from .measure import Timer
 
 OUT = LOG_DIR / "profiles"
 

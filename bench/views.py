@@ -13,8 +13,9 @@ import time
 from contextlib import ExitStack
 
 from .data import party_values
-from .env import BenchEnvironment, Timer, distribution_ms, emit, logger, logging_setup
-from .env import target as target_check
+from .env import BenchEnvironment, logger, logging_setup
+from .measure import Timer, distribution_ms, emit
+from .measure import target as target_check
 
 SMALL = 1000
 BATCH = 5000

@@ -22,8 +22,9 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 from .data import signup_form
-from .env import BenchEnvironment, PeakMemory, distribution_ms, emit, logger, logging_setup
-from .env import target as target_check
+from .env import BenchEnvironment, logger, logging_setup
+from .measure import PeakMemory, distribution_ms, emit
+from .measure import target as target_check
 
 SIGNUP_PATH = "/partner/sign-up/"
 SCENARIOS = {
