@@ -14,9 +14,8 @@ from rest_framework.response import Response
 from core.access import actor_name
 from core.api import IsCommerceBackOffice, query_filters
 from core.errors import ServiceError
-from core.kicks import task_send
 
-from .jobs import JOBS, Job, job_lookup
+from .jobs import JOBS, Job, job_lookup, job_start
 from .models import HierarchyMember
 from .selectors import (
     audit_entry_list,
@@ -61,7 +60,6 @@ from .services import (
     prospect_approve,
     prospect_reject,
 )
-from .tasks import job_run
 
 LATEST_RUNS_PER_JOB = 5
 
@@ -366,6 +364,5 @@ class JobViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["post"])
     def run(self, request, slug: str):
-        job = job_lookup(slug)
-        task_send(job_run, job.code, "api")
+        job = job_start(slug=slug, trigger="api")
         return Response({"job": job.code, "queued": True}, status=status.HTTP_202_ACCEPTED)

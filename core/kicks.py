@@ -14,7 +14,7 @@ message is lost with the broker.
 import logging
 from urllib.parse import quote
 
-from celery import Task
+from celery import Task, current_app
 from celery.signals import task_prerun
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +30,16 @@ def _queued_key(task: Task, args: tuple) -> str:
     # The queue is part of the key: processes sharing the cache may serve different queues.
     parts = (task.app.conf.task_default_queue, task.name, *args)
     return "kick:" + quote(":".join(map(str, parts)), safe=":")
+
+
+def task_named(name: str) -> Task:
+    """The task registered as `name`: services kick tasks without importing their modules.
+
+    A worker imports every app's task module when it starts; a web process may not have yet.
+    """
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def task_kick_on_commit(task: Task, *args, using: str, **options) -> None:

@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from commerce import jobs
 from commerce.channel.models import OnboardingRequest
-from commerce.jobs import job_execute, job_lookup
+from commerce.jobs import job_execute, job_lookup, upload
 from commerce.models import ChannelRequest, EmailNotification, JobRun, Prospect, TransitionLog
+from commerce.services import channel_request_retry
 from core.errors import NotFound
 from tests.factories import OnboardingRequestFactory
 
@@ -120,8 +120,6 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(django_assert_max_n
 
 
 def test_a_failed_row_can_be_retried_after_it_is_fixed(django_capture_on_commit_callbacks):
-    from commerce.jobs import channel_request_retry
-
     request = OnboardingRequestFactory()
     job_execute(code="P-0001")
     staged = ChannelRequest.objects.get()
@@ -190,8 +188,8 @@ def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_run(settings
 def test_a_run_gives_a_sign_of_life_every_batch(monkeypatch):
     OnboardingRequestFactory.create_batch(3)
     seen = []
-    real_alive = jobs._run_alive
-    monkeypatch.setattr(jobs, "_run_alive", lambda run: seen.append(run.pk) or real_alive(run))
+    real_alive = upload.run_alive
+    monkeypatch.setattr(upload, "run_alive", lambda run: seen.append(run.pk) or real_alive(run))
 
     run = job_execute(code="P-0001", batch_size=1)
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from commerce.emails.mailer import email_notifications_send_due
 from commerce.jobs import job_execute
 from commerce.models import (
     Customer,
@@ -17,7 +18,6 @@ from commerce.models import (
     TransitionLog,
 )
 from commerce.selectors import email_notification_content
-from commerce.services import email_notifications_send_due
 from core.errors import NotAllowed
 from dualwrite.relay import outbox_relay
 from sales import services as sales

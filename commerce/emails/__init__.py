@@ -1,0 +1,22 @@
+"""The emails of SPEC §9: what each one says (builders), how it is rendered, and the mailer."""
+
+from .builders import (
+    onboarding_request_received_email,
+    partner_user_invited_email,
+    partner_user_joined_email,
+    prospect_approved_email,
+    prospect_rejected_email,
+)
+from .rendering import EmailSpec, RenderedEmail, email_render, email_subject
+
+__all__ = [
+    "EmailSpec",
+    "RenderedEmail",
+    "email_render",
+    "email_subject",
+    "onboarding_request_received_email",
+    "partner_user_invited_email",
+    "partner_user_joined_email",
+    "prospect_approved_email",
+    "prospect_rejected_email",
+]

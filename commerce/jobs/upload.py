@@ -1,0 +1,100 @@
+"""P-0001: move channel requests into HQ's staging table, batch by batch (SPEC §6)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from commerce.channel.models import OnboardingRequest, PartnerUserRequest
+from commerce.emails import EmailSpec, onboarding_request_received_email
+from commerce.models import ChannelRequest, JobRun
+from commerce.services import email_notifications_queue
+from core.fsm import transition_logs_batched
+
+from .registry import SYNCHRONIZE, job_kick_on_commit
+from .runner import run_alive
+
+CHANNEL_DB = "channel"
+DB = "commerce"
+
+
+def _onboarding_staged_row(request: OnboardingRequest, run: JobRun) -> ChannelRequest:
+    return ChannelRequest(
+        request_id=request.request_id,
+        request_type=ChannelRequest.Type.ONBOARDING,
+        email=request.email,
+        payload=request.party_values(),
+        upload_run=run,
+    )
+
+
+def _receipts(requests: list[OnboardingRequest]) -> list[EmailSpec]:
+    return [onboarding_request_received_email(request=request) for request in requests]
+
+
+def _partner_user_staged_row(request: PartnerUserRequest, run: JobRun) -> ChannelRequest:
+    return ChannelRequest(
+        request_id=request.request_id,
+        request_type=ChannelRequest.Type.PARTNER_USER,
+        email=request.email,
+        payload=request.payload(),
+        upload_run=run,
+    )
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """One kind of channel request P-0001 stages: its model and how a row is staged."""
+
+    model: type[OnboardingRequest] | type[PartnerUserRequest]
+    staged_row: Callable[..., ChannelRequest]
+    receipts: Callable[[list], list[EmailSpec]] = lambda requests: []
+
+
+UPLOADS = (
+    _Upload(OnboardingRequest, _onboarding_staged_row, _receipts),
+    _Upload(PartnerUserRequest, _partner_user_staged_row),
+)
+
+
+def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
+    uploaded = 0
+    model = upload.model
+    while True:
+        run_alive(run)
+        with transaction.atomic(using=CHANNEL_DB), transition_logs_batched():
+            batch: list[Any] = list(
+                model.objects.using(CHANNEL_DB)
+                .select_for_update(skip_locked=True)
+                .filter(status=model.Status.RECEIVED)
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                break
+            with transaction.atomic(using=DB):
+                ChannelRequest.objects.using(DB).bulk_create(
+                    [upload.staged_row(request, run) for request in batch], ignore_conflicts=True
+                )
+                # Kicked first, so a free worker takes the flow on before the receipts.
+                job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)
+                email_notifications_queue(specs=upload.receipts(batch))
+            for request in batch:
+                request.mark_uploaded(by=f"job {run.job}")
+            # Every row gets the same values: one UPDATE, where bulk_update builds a CASE per row.
+            model.objects.using(CHANNEL_DB).filter(pk__in=[request.pk for request in batch]).update(
+                status=model.Status.UPLOADED, uploaded_at=timezone.now()
+            )
+        uploaded += len(batch)
+    return uploaded
+
+
+def channel_requests_upload(run: JobRun, batch_size: int) -> tuple[int, int]:
+    """P-0001: stage every channel request not yet uploaded, batch by batch.
+
+    Rows are claimed with SKIP LOCKED, so concurrent runs share the work; the staging table is
+    unique by request id, so a batch that is staged but not marked (a crash between the two
+    commits) is staged once when it is picked up again.
+    """
+    return sum(_upload(upload, run, batch_size) for upload in UPLOADS), 0
