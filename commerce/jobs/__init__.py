@@ -33,13 +33,3 @@ __all__ = [
     "job_runs_interrupted_close",
     "job_start",
 ]
-
-
-def __getattr__(name: str):
-    # Transitional, until commerce/admin.py calls commerce.services.channel_request_retry: the
-    # services import this package, so it cannot import them at load time.
-    if name == "channel_request_retry":
-        from commerce.services import channel_request_retry
-
-        return channel_request_retry
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
