@@ -2,9 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from commerce.admin import hq_site
 from config.health import health
-from sales.admin import sales_site
 
 # JSON under /api/, the site's branded pages elsewhere (templates/400.html … 500.html).
 handler400 = "core.api.bad_request"
@@ -14,7 +12,7 @@ handler500 = "core.api.server_error"
 
 urlpatterns = [
     path("health/", health, name="health"),
-    path("hq/", hq_site.urls),
+    path("", include("consoles.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from the project's static files, its initializer a script of its own (no inline
     # script: the content security policy allows none).
@@ -25,7 +23,6 @@ urlpatterns = [
     ),
     path("api/channel/", include("commerce.channel.api_urls")),
     path("api/commerce/", include("commerce.api_urls")),
-    path("sales/", sales_site.urls),
     path("api/sales/", include("sales.api_urls")),
     path("api/dualwrite/", include("dualwrite.api_urls")),
 ]

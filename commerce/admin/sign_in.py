@@ -8,7 +8,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin import ReadOnlyAccess, ScheduleAccess, hq_site
+from consoles.hq import hq_site
+from core.admin.access import ReadOnlyAccess
+
+from .accounts import ScheduleAccess
 
 
 class SignInAccess(ScheduleAccess):
@@ -52,10 +55,12 @@ class HQAccessAttemptAdmin(SignInAccess, AccessAttemptAdmin):
 
 
 @admin.register(AccessLog, site=hq_site)
-class HQAccessLogAdmin(SignInAccess, ReadOnlyAccess, AccessLogAdmin):
+class HQAccessLogAdmin(ReadOnlyAccess, AccessLogAdmin):
+    access_groups = SignInAccess.access_groups
     list_title = _("Sign-ins")
 
 
 @admin.register(AccessFailureLog, site=hq_site)
-class HQAccessFailureLogAdmin(SignInAccess, ReadOnlyAccess, AccessFailureLogAdmin):
+class HQAccessFailureLogAdmin(ReadOnlyAccess, AccessFailureLogAdmin):
+    access_groups = SignInAccess.access_groups
     list_title = _("Failed sign-ins")

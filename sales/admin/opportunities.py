@@ -1,0 +1,189 @@
+"""The Sales console's opportunities (SPEC §3 steps 6-8): the record page with its timeline and
+the Close as won and Close as lost buttons."""
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django import forms
+from django.contrib import admin
+from django.utils.functional import Promise
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from consoles.sales import sales_site
+from core.access import actor_name
+from sales import selectors, services
+from sales.forms import CloseAsLostForm, CloseAsWonForm
+from sales.models import Opportunity
+
+from .base import TimelineAdmin, commerce_decides, is_sales_rep
+
+
+class Close(NamedTuple):
+    """A close button: its form (whose fields are the service's arguments) and service."""
+
+    label: Promise
+    title: Promise
+    form_class: type[forms.Form]
+    service: Callable[..., object]
+    done: Promise
+
+
+CLOSES = {
+    "close-as-won": Close(
+        _("Close as won"),
+        _("Close as won: %(opportunity)s"),
+        CloseAsWonForm,
+        services.opportunity_close_as_won,
+        _("The opportunity is closed as won."),
+    ),
+    "close-as-lost": Close(
+        _("Close as lost"),
+        _("Close as lost: %(opportunity)s"),
+        CloseAsLostForm,
+        services.opportunity_close_as_lost,
+        _("The opportunity is closed as lost."),
+    ),
+}
+
+
+@admin.register(Opportunity, site=sales_site)
+class OpportunityAdmin(TimelineAdmin):
+    list_display = (
+        "opportunity_number",
+        "topic",
+        "account",
+        "contact",
+        "owner",
+        "status",
+        "status_reason",
+        "estimated_revenue",
+        "actual_revenue",
+        "close_date",
+        "prospect_number",
+    )
+    list_filter = ("status", "status_reason")
+    search_fields = ("opportunity_number", "topic", "prospect_number", "account__name")
+    list_select_related = ("account", "contact")
+    fieldsets = (
+        (
+            _("Opportunity"),
+            {
+                "fields": (
+                    "opportunity_number",
+                    "topic",
+                    "status",
+                    "status_reason",
+                    "owner",
+                    "estimated_revenue",
+                    "description",
+                )
+            },
+        ),
+        (
+            _("Customer"),
+            {"fields": ("account_link", "contact_link", "lead_link", "prospect_number")},
+        ),
+        (_("Close"), {"fields": ("actual_revenue", "close_date", "competitor", "closes")}),
+        (_("Record"), {"fields": ("version", "created_at", "updated_at")}),
+    )
+    readonly_fields = (
+        "opportunity_number",
+        "status",
+        "owner",
+        "account_link",
+        "contact_link",
+        "lead_link",
+        "prospect_number",
+        "actual_revenue",
+        "close_date",
+        "competitor",
+        "closes",
+        "version",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_sales_rep(request.user) and (obj is None or obj.status == Opportunity.Status.OPEN)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status_reason":
+            kwargs["choices"] = [
+                (reason.value, reason.label) for reason in Opportunity.OPEN_REASONS
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("account"))
+    def account_link(self, opportunity: Opportunity):
+        return self.link(opportunity.account)
+
+    @admin.display(description=_("contact"))
+    def contact_link(self, opportunity: Opportunity):
+        return self.link(opportunity.contact)
+
+    @admin.display(description=_("originating lead"))
+    def lead_link(self, opportunity: Opportunity):
+        return self.link(opportunity.originating_lead)
+
+    @admin.display(description=_("close records"))
+    def closes(self, opportunity: Opportunity):
+        rows = [
+            (
+                close.get_outcome_display(),
+                close.get_status_reason_display(),
+                close.actual_revenue if close.actual_revenue is not None else "",
+                close.close_date,
+                close.competitor,
+                close.description,
+                close.closed_by,
+            )
+            for close in opportunity.closes.all()
+        ]
+        if not rows:
+            return self.get_empty_value_display()
+        return format_html_join("\n", "<div>{} ({}) {} · {} · {} · {} — {}</div>", rows)
+
+    def update_record(self, pk: int, values: dict) -> None:
+        services.opportunity_update(opportunity_id=pk, values=values)
+
+    def timeline(self, obj):
+        return selectors.opportunity_timeline(opportunity=obj)
+
+    def note_add(self, obj, *, text: str, actor: str) -> None:
+        services.opportunity_note_add(opportunity_id=obj.pk, text=text, actor=actor)
+
+    def record_actions(self, request, opportunity: Opportunity) -> list[dict]:
+        if opportunity.status != Opportunity.Status.OPEN or commerce_decides(opportunity):
+            return []
+        return [
+            {"label": close.label, "url": self.action_url(opportunity, action)}
+            for action, close in CLOSES.items()
+        ]
+
+    def action_urls(self) -> list:
+        return [
+            self.page_path(
+                f"<path:object_id>/{action}/", action, self.close_view, kwargs={"action": action}
+            )
+            for action in CLOSES
+        ]
+
+    def close_view(self, request, object_id, action: str):
+        opportunity = self.record_for_action(request, object_id)
+        close = CLOSES[action]
+
+        def close_opportunity(form: forms.Form) -> str:
+            close.service(
+                opportunity_id=opportunity.pk, actor=actor_name(request.user), **form.cleaned_data
+            )
+            return str(close.done)
+
+        return self.action_page(
+            request,
+            opportunity,
+            form_class=close.form_class,
+            perform=close_opportunity,
+            title=close.title % {"opportunity": opportunity},
+            submit_label=str(close.label),
+        )
