@@ -21,7 +21,6 @@ from .maps.base import plain
 from .models import ConflictEntry, MapState, OutboxMessage
 
 DB = "default"
-UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
 
 
 def map_conflict_rule(table_map: TableMap) -> str:
@@ -36,7 +35,7 @@ def map_conflict_rule(table_map: TableMap) -> str:
 
 def _undelivered(alias: str, table_map: TableMap, key: str):
     return OutboxMessage.objects.using(alias).filter(
-        map=table_map.code, record_key=key, state__in=UNDELIVERED
+        map=table_map.code, record_key=key, state__in=OutboxMessage.UNDELIVERED
     )
 
 

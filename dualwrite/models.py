@@ -17,6 +17,9 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
+    # Still to be delivered: new, or failed and waiting for its retry.
+    UNDELIVERED = (State.PENDING, State.FAILED)
+
     message_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     map = models.CharField(_("map"), max_length=64)
     record_key = models.CharField(_("record"), max_length=100)

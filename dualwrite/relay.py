@@ -41,7 +41,6 @@ from .services import (
 
 logger = logging.getLogger(__name__)
 
-UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
 # A relay batch on SQLite holds the target file's write lock for its whole transaction, and a
 # web save on that system waits for it: small batches keep that wait short. Between two full
 # batches the relay pauses, so that whoever waits for the lock gets it: SQLite's busy handler
@@ -53,7 +52,7 @@ SQLITE_BATCH_PAUSE = 0.1
 def _claimable(source: str):
     """Due messages of running maps that head their record's queue."""
     earlier_undelivered = OutboxMessage.objects.using(source).filter(
-        id__lt=OuterRef("id"), state__in=UNDELIVERED
+        id__lt=OuterRef("id"), state__in=OutboxMessage.UNDELIVERED
     )
     claimable = (
         OutboxMessage.objects.using(source)
@@ -255,7 +254,9 @@ def _deliver_unlocked(
     with transaction.atomic(using=source):
         undelivered = dict(
             OutboxMessage.objects.using(source)
-            .filter(pk__in=[message.pk for message in messages], state__in=UNDELIVERED)
+            .filter(
+                pk__in=[message.pk for message in messages], state__in=OutboxMessage.UNDELIVERED
+            )
             .values_list("pk", "last_error")
         )
         applied = [message for message in applied if message.pk in undelivered]

@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from .maps import MAPS, source_aliases
 from .models import ConflictEntry, DeliveryError, MapState, OutboxMessage
 
-UNDELIVERED = (OutboxMessage.State.PENDING, OutboxMessage.State.FAILED)
-
 # What every map shows while SALES_INTEGRATION_ENABLED is false (SPEC §3 step 9): it delivers
 # nothing, its changes wait in the outboxes, and its own state comes back once it is on.
 OFF = "off"
@@ -55,7 +53,7 @@ def _backlog_by_map() -> dict[str, tuple[int, datetime | None]]:
     for source in source_aliases():
         rows = (
             OutboxMessage.objects.using(source)
-            .filter(state__in=UNDELIVERED)
+            .filter(state__in=OutboxMessage.UNDELIVERED)
             .values("map")
             .annotate(count=Count("id"), oldest=Min("created_at"))
         )

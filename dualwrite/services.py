@@ -5,17 +5,15 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import INTEGRATION_ADMINISTRATORS
 from core.errors import NotAllowed, NotFound, ServiceError
 from core.kicks import task_kick_on_commit, task_send
 
+from .alerts import map_paused_alert_send
 from .maps import MAPS, TableMap, source_aliases
 from .models import DeliveryError, MapState, OutboxMessage
 from .outbox import applying
@@ -326,35 +324,7 @@ def delivery_failed(*, message: OutboxMessage) -> None:
             state.changed_by = "alert rule"
         state.save(using=DB)
         if raise_alert:
-            transaction.on_commit(lambda: _alert_administrators(state), using=DB)
-
-
-def _alert_administrators(state: MapState) -> None:
-    recipients = list(
-        get_user_model()
-        .objects.using(DB)
-        .filter(groups__name=INTEGRATION_ADMINISTRATORS, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        logger.error(
-            "Dual-write map %s paused by its alert rule; no administrator to tell.", state.code
-        )
-        return
-    send_mail(
-        subject=f"[Dual-write] Map {state.code} paused after {state.alert_errors} errors",
-        message=(
-            f"The map {state.code} had {len(state.recent_failures)} failed deliveries within "
-            f"{state.alert_minutes} minutes and was paused; its changes wait in order.\n\n"
-            f"Last error: {state.last_error}\n\n"
-            f"Repair the cause, then retry the errors and resume the map in the HQ console "
-            f"({settings.SITE_URL.rstrip('/')}/hq/dualwrite/) or with "
-            f"`python manage.py dualwrite resume {state.code}`."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
+            transaction.on_commit(lambda: map_paused_alert_send(state=state), using=DB)
 
 
 def _error_for_update(error_id: int) -> DeliveryError:
@@ -362,10 +332,6 @@ def _error_for_update(error_id: int) -> DeliveryError:
         return DeliveryError.objects.using(DB).select_for_update().get(pk=error_id)
     except DeliveryError.DoesNotExist as exc:
         raise NotFound(_("Error %(id)s does not exist.") % {"id": error_id}) from exc
-
-
-def _message_for(error: DeliveryError) -> OutboxMessage:
-    return OutboxMessage.objects.using(error.source).get(message_id=error.message_id)
 
 
 def _error_source(error_id: int) -> str:
@@ -385,7 +351,7 @@ def delivery_error_retry(*, error_id: int, actor: str) -> DeliveryError:
             raise NotAllowed(_("This error is already %(state)s.") % {"state": error.state})
         OutboxMessage.objects.using(error.source).filter(
             message_id=error.message_id,
-            state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.FAILED),
+            state__in=OutboxMessage.UNDELIVERED,
         ).update(state=OutboxMessage.State.PENDING, next_attempt_at=None, attempts=0)
         error.next_retry_at = timezone.now()
         error.resolved_by = actor

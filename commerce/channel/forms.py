@@ -19,30 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.identity import email_normalize
+from core.models import REQUESTER_FIELD_NAMES
 from core.validators import normalize_phone
 
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUserRequest
 from .selectors import partner_membership
 
 HONEYPOT_FIELD = "fax"
-
-# SPEC §5 party fields a requester fills in; `language` comes from the page's locale.
-PARTY_FIELDS = (
-    "company_name",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "job_title",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "tax_id",
-    "website",
-    "comments",
-)
 
 # Browser autofill hints (WHATWG autocomplete tokens) for the party fields.
 AUTOCOMPLETE = {
@@ -118,7 +101,7 @@ class OnboardingRequestForm(forms.ModelForm):
 
     class Meta:
         model = OnboardingRequest
-        fields = PARTY_FIELDS
+        fields = REQUESTER_FIELD_NAMES
         formfield_callback = _party_formfield
         widgets = {
             "phone": forms.TelInput(),
@@ -152,7 +135,7 @@ class OnboardingRequestForm(forms.ModelForm):
 
     def party_values(self) -> dict:
         """The cleaned party fields of SPEC §5, without the terms box and the honeypot."""
-        return {name: self.cleaned_data[name] for name in PARTY_FIELDS}
+        return {name: self.cleaned_data[name] for name in REQUESTER_FIELD_NAMES}
 
 
 class RequestStatusForm(forms.Form):

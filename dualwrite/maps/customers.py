@@ -2,13 +2,13 @@
 
 from commerce import selectors as commerce_selectors
 from commerce import services as commerce
+from core.models import ADDRESS_FIELD_NAMES, PERSON_FIELD_NAMES
 from sales import selectors as sales_selectors
 from sales import services as sales
 
 from .base import Direction, InitialSyncStep, Payload, TableMap, Trigger, identity
 
 ORGANIZATION, PERSON = "organization", "person"
-ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
 
 
 def _customer(key: str):
@@ -105,7 +105,7 @@ ACCOUNTS_ORGANIZATION_CUSTOMERS = _customers_map(
         "tax_id",
         "language",
         "prospect_number",
-        *ADDRESS_FIELDS,
+        *ADDRESS_FIELD_NAMES,
     ),
     party_type=ORGANIZATION,
     sales_model="sales.Account",
@@ -122,14 +122,10 @@ CONTACTS_PERSON_CUSTOMERS = _customers_map(
     field_map={
         "contact_number": "account_number",
         **identity(
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "job_title",
+            *PERSON_FIELD_NAMES,
             "language",
             "prospect_number",
-            *ADDRESS_FIELDS,
+            *ADDRESS_FIELD_NAMES,
         ),
     },
     party_type=PERSON,

@@ -79,7 +79,7 @@ def _pending_commerce_fields(table_map: TableMap, key: str) -> set[str]:
     pending = OutboxMessage.objects.using("commerce").filter(
         map=table_map.code,
         record_key=key,
-        state__in=(OutboxMessage.State.PENDING, OutboxMessage.State.FAILED),
+        state__in=OutboxMessage.UNDELIVERED,
     )
     for payload in pending.values_list("payload", flat=True):
         changed.update(payload.get("changed") or {})

@@ -2,7 +2,7 @@
 closes its lead as "decided in Commerce" once the integration is on (SPEC §3 step 9)."""
 
 from commerce import selectors as commerce_selectors
-from core.models import PartyFields
+from core.models import PARTY_FIELD_NAMES
 from sales import services as sales
 
 from .base import (
@@ -15,8 +15,6 @@ from .base import (
     identity,
 )
 from .people import person_name
-
-PARTY_FIELDS = PartyFields.PARTY_FIELD_NAMES
 
 
 def _prospect_decided(prospect, *, by: str = "", **kwargs) -> Payload:
@@ -31,7 +29,7 @@ def _prospect_decided(prospect, *, by: str = "", **kwargs) -> Payload:
 def _leads_from_prospects(payloads: list[Payload]) -> None:
     """New prospects become leads together; decided ones close their lead."""
     new = {
-        payload["prospect_number"]: {name: payload[name] for name in PARTY_FIELDS}
+        payload["prospect_number"]: {name: payload[name] for name in PARTY_FIELD_NAMES}
         for payload in payloads
         if "status" not in payload
     }
@@ -55,7 +53,7 @@ PROSPECTS_TO_LEADS = TableMap(
     code="prospects_to_leads",
     name="Prospects → leads",
     key="prospect_number",
-    field_map=identity("prospect_number", *PARTY_FIELDS),
+    field_map=identity("prospect_number", *PARTY_FIELD_NAMES),
     directions=(
         Direction("commerce", "sales", _lead_from_prospect, apply_many=_leads_from_prospects),
     ),

@@ -10,8 +10,8 @@ from django_countries import countries
 from hypothesis import example
 from hypothesis import strategies as st
 
-from commerce.channel.forms import PARTY_FIELDS
 from commerce.channel.models import OnboardingRequest
+from core.models import REQUESTER_FIELD_NAMES
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 COUNTRY_CODES = [code for code, _name in countries]
@@ -175,7 +175,7 @@ def mostly_valid(draw, **fields: tuple[st.SearchStrategy, st.SearchStrategy]) ->
 def party_values(draw) -> tuple[dict[str, str], frozenset[str]]:
     """Valid values with up to three of them replaced by hostile ones; and the replaced names."""
     values = draw(valid_values())
-    hostile = draw(st.frozensets(st.sampled_from(PARTY_FIELDS), max_size=3))
+    hostile = draw(st.frozensets(st.sampled_from(REQUESTER_FIELD_NAMES), max_size=3))
     for name in sorted(hostile):
         values[name] = draw(hostile_value(name))
     return values, hostile

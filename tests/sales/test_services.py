@@ -30,7 +30,7 @@ from sales.services import (
     lead_qualify,
     lead_reactivate,
     lead_update,
-    lead_upsert_from_commerce,
+    leads_upsert_from_commerce,
     number_sequence_take,
     opportunity_close_as_lost,
     opportunity_close_as_won,
@@ -109,14 +109,18 @@ def test_sales_number_sequences_are_seeded_and_consecutive():
     assert number_sequence_take(code="opportunity") == ["OP-000001"]
 
 
-# --- lead_upsert_from_commerce ----------------------------------------------------------------
+# --- leads_upsert_from_commerce ---------------------------------------------------------------
+
+
+def _upsert(prospect_number: str, values: dict) -> Lead:
+    return leads_upsert_from_commerce(values_by_prospect={prospect_number: values})[0]
 
 
 def test_upsert_creates_integration_lead_with_note_and_is_idempotent(settings):
     settings.SALES_INTEGRATION_USER = "crm-integration"
 
-    lead = lead_upsert_from_commerce(prospect_number="PR-000007", values=PROSPECT_VALUES)
-    again = lead_upsert_from_commerce(prospect_number="PR-000007", values=PROSPECT_VALUES)
+    lead = _upsert("PR-000007", PROSPECT_VALUES)
+    again = _upsert("PR-000007", PROSPECT_VALUES)
 
     assert again.pk == lead.pk
     lead = _reload(lead)
@@ -138,7 +142,7 @@ def test_upsert_keeps_unicode_byte_for_byte():
     decomposed = unicodedata.normalize("NFD", "Łódź Żółć")
     values = {**PROSPECT_VALUES, "company_name": decomposed, "city": "Łódź", "last_name": "Ďábel"}
 
-    lead = _reload(lead_upsert_from_commerce(prospect_number="PR-000008", values=values))
+    lead = _reload(_upsert("PR-000008", values))
 
     assert lead.company_name.encode() == decomposed.encode()
     assert lead.city.encode() == "Łódź".encode()
@@ -146,11 +150,9 @@ def test_upsert_keeps_unicode_byte_for_byte():
 
 
 def test_upsert_updates_an_open_lead_and_bumps_its_version():
-    lead = lead_upsert_from_commerce(prospect_number="PR-000009", values=PROSPECT_VALUES)
+    lead = _upsert("PR-000009", PROSPECT_VALUES)
 
-    lead_upsert_from_commerce(
-        prospect_number="PR-000009", values={**PROSPECT_VALUES, "phone": "+420777888999"}
-    )
+    _upsert("PR-000009", {**PROSPECT_VALUES, "phone": "+420777888999"})
 
     lead = _reload(lead)
     assert lead.phone == "+420777888999"
@@ -161,9 +163,7 @@ def test_upsert_updates_an_open_lead_and_bumps_its_version():
 def test_upsert_leaves_a_decided_lead_alone():
     lead = LeadFactory(b2b_commerce=True, status="qualified")
 
-    lead_upsert_from_commerce(
-        prospect_number=lead.prospect_number, values={**PROSPECT_VALUES, "city": "Praha"}
-    )
+    _upsert(lead.prospect_number, {**PROSPECT_VALUES, "city": "Praha"})
 
     lead = _reload(lead)
     assert lead.city == "Łódź"
@@ -172,17 +172,13 @@ def test_upsert_leaves_a_decided_lead_alone():
 
 def test_upsert_refuses_fields_it_does_not_know():
     with pytest.raises(ServiceError, match="status"):
-        lead_upsert_from_commerce(
-            prospect_number="PR-000010", values={**PROSPECT_VALUES, "status": "qualified"}
-        )
+        _upsert("PR-000010", {**PROSPECT_VALUES, "status": "qualified"})
     assert not Lead.objects.exists()
 
 
 def test_upsert_with_invalid_values_changes_nothing():
     with pytest.raises(ValidationError) as excinfo:
-        lead_upsert_from_commerce(
-            prospect_number="PR-000011", values={**PROSPECT_VALUES, "phone": "12"}
-        )
+        _upsert("PR-000011", {**PROSPECT_VALUES, "phone": "12"})
     assert "phone" in excinfo.value.message_dict
     assert not Lead.objects.exists()
     assert not Note.objects.exists()

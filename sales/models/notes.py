@@ -1,0 +1,38 @@
+"""The timeline notes of leads, opportunities, accounts and contacts."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_multiline
+
+from .leads import Lead
+from .opportunities import Opportunity
+from .records import Account, Contact
+
+
+class Note(models.Model):
+    """A timeline note on a lead, opportunity, account or contact."""
+
+    text = models.TextField(_("text"), max_length=5000, validators=[validate_multiline])
+    author = models.CharField(_("author"), max_length=150)
+    # Not auto_now_add: notes copied to an opportunity on qualify keep their original time.
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"

@@ -1,0 +1,155 @@
+"""What dual-write calls in Sales: leads from prospects, accounts and contacts from customers,
+and the outcomes of decisions made or refused in Commerce."""
+
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.upserts import locked_or_created
+
+from ..models import Account, Contact, Lead, Note, Opportunity
+from ._shared import DB, apply_values, known_fields, locked, validated_save
+
+
+def leads_upsert_from_commerce(
+    *, values_by_prospect: dict[str, dict], actor: str = "integration"
+) -> list[Lead]:
+    """Create the leads of Commerce prospects, or update the party fields of their open leads.
+
+    `values_by_prospect` maps a prospect number to the party fields of SPEC §5. A prospect's
+    first call creates its lead owned by the integration user, with a timeline note; later
+    calls change an open lead only when a value differs, so a repeated call changes nothing.
+    New leads are inserted together, so a relay batch of prospects costs a few statements.
+    """
+    for values in values_by_prospect.values():
+        known_fields(values, Lead.PARTY_FIELD_NAMES)
+    with transaction.atomic(using=DB):
+        existing = {
+            lead.prospect_number: lead
+            for lead in Lead.objects.using(DB)
+            .select_for_update()
+            .filter(prospect_number__in=list(values_by_prospect))
+        }
+        leads, created = [], []
+        for number, values in values_by_prospect.items():
+            lead = existing.get(number)
+            if lead is None:
+                lead = Lead(
+                    prospect_number=number,
+                    owner=settings.SALES_INTEGRATION_USER,
+                    lead_source=Lead.Source.B2B_COMMERCE,
+                    created_by_integration=True,
+                    topic=_("B2B partner request: %(company)s")
+                    % {"company": values.get("company_name", "")},
+                    **values,
+                )
+                # Looked up under lock just now; the unique constraint guards a race.
+                lead.full_clean(exclude=["status"], validate_unique=False)
+                created.append(lead)
+            elif lead.status == Lead.Status.OPEN and apply_values(lead, values):
+                validated_save(lead)
+            leads.append(lead)
+        Lead.objects.using(DB).bulk_create(created)
+        Note.objects.using(DB).bulk_create(
+            Note(
+                lead=lead,
+                author=actor,
+                text=_("Created by dual-write from Commerce prospect %(number)s.")
+                % {"number": lead.prospect_number},
+            )
+            for lead in created
+        )
+    return leads
+
+
+UpsertedT = TypeVar("UpsertedT", Account, Contact)
+
+
+def _upsert_by_key(model: type[UpsertedT], *, key: dict, values: dict) -> UpsertedT:
+    def create() -> UpsertedT:
+        record = model(**key, **values)
+        validated_save(record)
+        return record
+
+    record, created = locked_or_created(
+        model._default_manager.using(DB).filter(**key), create, using=DB
+    )
+    if not created and apply_values(record, values):
+        validated_save(record)
+    return record
+
+
+def account_upsert_from_commerce(
+    *, account_number: str, values: dict, prospect_number: str = ""
+) -> Account:
+    """Create or update the account with this number from a Commerce organization customer."""
+    values = dict(known_fields(values, Account.EDITABLE_FIELD_NAMES))
+    if prospect_number:
+        values["prospect_number"] = prospect_number
+    with transaction.atomic(using=DB):
+        return _upsert_by_key(Account, key={"account_number": account_number}, values=values)
+
+
+def contact_upsert_from_commerce(
+    *, contact_number: str, values: dict, account_number: str = "", prospect_number: str = ""
+) -> Contact:
+    """Create or update the contact with this number from a Commerce person customer.
+
+    With `account_number`, the contact is attached to that account, which must exist already
+    (NotFound otherwise, so dual-write retries once the account has arrived).
+    """
+    values = dict(known_fields(values, Contact.EDITABLE_FIELD_NAMES))
+    if prospect_number:
+        values["prospect_number"] = prospect_number
+    with transaction.atomic(using=DB):
+        if account_number:
+            values["account_id"] = locked(Account, account_number=account_number).pk
+        return _upsert_by_key(Contact, key={"contact_number": contact_number}, values=values)
+
+
+def lead_close_decided_in_commerce(
+    *, prospect_number: str, approved: bool, reason: str, decided_by: str
+) -> Lead | None:
+    """HQ decided the lead's prospect while the integration was off (SPEC §3 step 9).
+
+    An open lead is closed as "decided in Commerce"; a lead a rep already moved on keeps its
+    state, and its timeline says what HQ decided.
+    """
+    with transaction.atomic(using=DB):
+        lead = (
+            Lead.objects.using(DB)
+            .select_for_update()
+            .filter(prospect_number=prospect_number)
+            .first()
+        )
+        if lead is None:
+            return None
+        verdict = _("approved") if approved else _("rejected")
+        text = _("Prospect %(number)s was %(verdict)s in Commerce by %(who)s.") % {
+            "number": prospect_number,
+            "verdict": verdict,
+            "who": decided_by or _("the back office"),
+        }
+        if reason:
+            text = f"{text} {reason}"
+        actor = f"{decided_by or 'HQ'} (Commerce) via dual-write"
+        if lead.status == Lead.Status.OPEN:
+            if approved:
+                lead.close_approved_in_commerce(by=actor, reason=text)
+            else:
+                lead.close_rejected_in_commerce(by=actor, reason=text)
+            validated_save(lead)
+        Note.objects.using(DB).create(lead=lead, author=actor, text=text)
+    return lead
+
+
+def decision_sync_error_set(*, lead_id: str, opportunity_number: str, error: str) -> None:
+    """Show on the lead or opportunity that Commerce could not apply its decision (§7)."""
+    if opportunity_number:
+        Opportunity.objects.using(DB).filter(opportunity_number=opportunity_number).update(
+            sync_error=error[:4000]
+        )
+    elif lead_id:
+        Lead.objects.using(DB).filter(pk=int(lead_id)).update(sync_error=error[:4000])
