@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from commerce.serializers import ServiceErrorSerializer
 from core.access import actor_name
@@ -163,20 +164,27 @@ def _error_change(request_body=None):
     )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[DeliveryErrorFilterSerializer],
-        responses={200: DeliveryErrorSerializer(many=True), 400: FIELD_ERRORS},
-    ),
-    retrieve=extend_schema(responses={200: DeliveryErrorSerializer, 404: UNKNOWN}),
-)
-class DeliveryErrorViewSet(viewsets.ReadOnlyModelViewSet):
+def _log_schema(filters: type[Serializer], entry: type[Serializer]):
+    """The filtered list and the entries of a log the integration administrators read."""
+    return extend_schema_view(
+        list=extend_schema(
+            parameters=[filters], responses={200: entry(many=True), 400: FIELD_ERRORS}
+        ),
+        retrieve=extend_schema(responses={200: entry, 404: UNKNOWN}),
+    )
+
+
+class LogViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsIntegrationAdministrator]
+    lookup_value_regex = r"\d+"
+
+
+@_log_schema(DeliveryErrorFilterSerializer, DeliveryErrorSerializer)
+class DeliveryErrorViewSet(LogViewSet):
     """The error log: failing messages with their payload; retry one, retry all, or skip."""
 
-    permission_classes = [IsIntegrationAdministrator]
     serializer_class = DeliveryErrorSerializer
     queryset = DeliveryError.objects.none()  # names the model for the schema
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if self.action == "list":
@@ -214,20 +222,12 @@ class DeliveryErrorViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"retried": count})
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[ConflictFilterSerializer],
-        responses={200: ConflictEntrySerializer(many=True), 400: FIELD_ERRORS},
-    ),
-    retrieve=extend_schema(responses={200: ConflictEntrySerializer, 404: UNKNOWN}),
-)
-class ConflictEntryViewSet(viewsets.ReadOnlyModelViewSet):
+@_log_schema(ConflictFilterSerializer, ConflictEntrySerializer)
+class ConflictEntryViewSet(LogViewSet):
     """Conflicts on two-way maps: both values and which side the map's rule let win."""
 
-    permission_classes = [IsIntegrationAdministrator]
     serializer_class = ConflictEntrySerializer
     queryset = ConflictEntry.objects.none()  # names the model for the schema
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if self.action == "list":

@@ -10,6 +10,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from core.access import COMMERCE_BACK_OFFICE, actor_name, user_in_groups
 from core.api import IsSalesRepresentative
@@ -57,6 +58,13 @@ class ReadsB2BCommerceLeads(permissions.BasePermission):
 class SalesViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsSalesRepresentative]
 
+    def _service_run(self, request, body_serializer: type[Serializer], service, key: str):
+        """Run `service` on this record as the signed-in rep, with the checked body."""
+        record = self.get_object()
+        body = body_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return service(**{key: record.pk}, actor=actor_name(request.user), **body.validated_data)
+
 
 @extend_schema_view(list=extend_schema(parameters=[LeadListFilterSerializer]))
 class LeadViewSet(SalesViewSet):
@@ -93,12 +101,7 @@ class LeadViewSet(SalesViewSet):
     )
     @action(detail=True, methods=["post"])
     def qualify(self, request, pk=None):
-        lead = self.get_object()
-        body = LeadQualifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        result = services.lead_qualify(
-            lead_id=lead.pk, actor=actor_name(request.user), **body.validated_data
-        )
+        result = self._service_run(request, LeadQualifySerializer, services.lead_qualify, "lead_id")
         return Response(LeadQualificationSerializer(result).data)
 
     @extend_schema(
@@ -112,11 +115,8 @@ class LeadViewSet(SalesViewSet):
     )
     @action(detail=True, methods=["post"])
     def disqualify(self, request, pk=None):
-        lead = self.get_object()
-        body = LeadDisqualifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        lead = services.lead_disqualify(
-            lead_id=lead.pk, actor=actor_name(request.user), **body.validated_data
+        lead = self._service_run(
+            request, LeadDisqualifySerializer, services.lead_disqualify, "lead_id"
         )
         return Response(LeadSerializer(lead).data)
 
@@ -136,6 +136,18 @@ class LeadViewSet(SalesViewSet):
         return Response(LeadSerializer(lead).data)
 
 
+def _close_schema(request_serializer: type[Serializer]):
+    return extend_schema(
+        request=request_serializer,
+        responses={
+            200: OpportunitySerializer,
+            400: FIELD_ERRORS,
+            404: SalesServiceErrorSerializer,
+            409: _illegal("Only an open opportunity can be closed."),
+        },
+    )
+
+
 class OpportunityViewSet(SalesViewSet):
     serializer_class = OpportunitySerializer
     queryset = Opportunity.objects.none()  # names the model for the schema
@@ -143,41 +155,25 @@ class OpportunityViewSet(SalesViewSet):
     def get_queryset(self):
         return opportunity_list()
 
-    @extend_schema(
-        request=OpportunityCloseAsWonSerializer,
-        responses={
-            200: OpportunitySerializer,
-            400: FIELD_ERRORS,
-            404: SalesServiceErrorSerializer,
-            409: _illegal("Only an open opportunity can be closed."),
-        },
-    )
+    @_close_schema(OpportunityCloseAsWonSerializer)
     @action(detail=True, methods=["post"], url_path="close-as-won")
     def close_as_won(self, request, pk=None):
-        opportunity = self.get_object()
-        body = OpportunityCloseAsWonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        opportunity = services.opportunity_close_as_won(
-            opportunity_id=opportunity.pk, actor=actor_name(request.user), **body.validated_data
+        opportunity = self._service_run(
+            request,
+            OpportunityCloseAsWonSerializer,
+            services.opportunity_close_as_won,
+            "opportunity_id",
         )
         return Response(OpportunitySerializer(opportunity).data)
 
-    @extend_schema(
-        request=OpportunityCloseAsLostSerializer,
-        responses={
-            200: OpportunitySerializer,
-            400: FIELD_ERRORS,
-            404: SalesServiceErrorSerializer,
-            409: _illegal("Only an open opportunity can be closed."),
-        },
-    )
+    @_close_schema(OpportunityCloseAsLostSerializer)
     @action(detail=True, methods=["post"], url_path="close-as-lost")
     def close_as_lost(self, request, pk=None):
-        opportunity = self.get_object()
-        body = OpportunityCloseAsLostSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        opportunity = services.opportunity_close_as_lost(
-            opportunity_id=opportunity.pk, actor=actor_name(request.user), **body.validated_data
+        opportunity = self._service_run(
+            request,
+            OpportunityCloseAsLostSerializer,
+            services.opportunity_close_as_lost,
+            "opportunity_id",
         )
         return Response(OpportunitySerializer(opportunity).data)
 
