@@ -16,8 +16,9 @@ from commerce.models import CustomerHierarchy, HierarchyMember
 from consoles.hq import hq_site
 from core.access import COMMERCE_BACK_OFFICE, actor_name
 from core.admin.access import ReadOnlyAccess
+from core.admin.forms import reason_field
 from core.fields import EmailAddressFormField
-from core.validators import validate_multiline, validate_single_line
+from core.validators import validate_single_line
 
 from .base import DB, CommerceRecordAdmin, audit_trail
 
@@ -51,14 +52,7 @@ class HierarchyMemberAddForm(HierarchyMemberChangeForm):
 
 
 class HierarchyMemberRemoveForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        validators=[validate_multiline],
-        help_text=_("Optional; kept in the transition log."),
-    )
+    reason = reason_field(required=False, help_text=_("Optional; kept in the transition log."))
 
 
 class HierarchyMemberInline(ReadOnlyAccess, admin.TabularInline):

@@ -6,12 +6,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
-from commerce import jobs, services, tasks
+from commerce import jobs, services
 from commerce.models import ChannelRequest, JobRun
 from consoles.hq import hq_site
 from core.access import actor_name
 from core.admin.display import shortened
-from core.kicks import task_send
 
 from .base import CommerceRecordAdmin
 
@@ -54,8 +53,7 @@ class JobRunAdmin(CommerceRecordAdmin):
         """Hands the job to the workers; its run shows up in the list once it starts."""
 
         def run_now() -> str:
-            job = jobs.job_lookup(job_slug)
-            task_send(tasks.job_run, job.code, "hand")
+            job = jobs.job_start(slug=job_slug, trigger="hand")
             return gettext("“%(job)s” is started; its run is listed here.") % {"job": job.name}
 
         return self.action_button(request, run_now, then=self.page_url("changelist"))

@@ -13,17 +13,14 @@ from commerce.models import Customer, CustomerHierarchy, Prospect, TransitionLog
 from consoles.hq import hq_site
 from core.access import actor_name
 from core.admin.filters import CountryFilter
-from core.validators import validate_multiline
+from core.admin.forms import reason_field
 
 from .base import DB, CommerceRecordAdmin
 
 
 class ProspectRejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        validators=[validate_multiline],
+    reason = reason_field(
+        rows=4,
         help_text=_(
             "Kept on the prospect for HQ only. The requester's email carries the customer-facing "
             "decline message for HQ rejections (editable under Decline messages)."

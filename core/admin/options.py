@@ -25,7 +25,8 @@ from .access import GroupAccess
 ACTION_FORM_TEMPLATE = "admin/console/action_form.html"
 
 
-def _refusal_text(exc: ValidationError | ServiceError) -> str:
+def refusal_text(exc: ValidationError | ServiceError) -> str:
+    """A refusal in one message."""
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.message)
 
 
@@ -110,7 +111,7 @@ class ConsoleAdmin(GroupAccess, admin.ModelAdmin):
         try:
             done = perform()
         except (ValidationError, ServiceError) as exc:
-            self.message_user(request, _refusal_text(exc), messages.ERROR)
+            self.message_user(request, refusal_text(exc), messages.ERROR)
             return False
         self.message_user(request, done, messages.SUCCESS)
         return True

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from consoles.hq import hq_site
 from core.access import actor_name
 from core.admin.display import preformatted, shortened
-from core.validators import validate_multiline
+from core.admin.forms import reason_field
 from dualwrite import services
 from dualwrite.maps import MAPS
 from dualwrite.models import DeliveryError
@@ -23,11 +23,7 @@ from .base import TEMPLATES, DualwriteAdmin, MapFilter, map_display
 
 
 class SkipForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        validators=[validate_multiline],
+    reason = reason_field(
         help_text=_(
             "Recorded on each error. The skipped change is never applied; later changes to the "
             "same record go on."

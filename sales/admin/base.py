@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import SALES_REPRESENTATIVES, actor_name, user_in_groups
-from core.admin.options import ConsoleAdmin
+from core.admin.options import ConsoleAdmin, refusal_text
 from core.errors import ServiceError
 from sales import selectors
 from sales.forms import NoteForm
@@ -91,8 +91,7 @@ class SalesRecordAdmin(ConsoleAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (ValidationError, ServiceError) as exc:
-            refusal = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
-            self.message_user(request, refusal, messages.ERROR)
+            self.message_user(request, refusal_text(exc), messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
 

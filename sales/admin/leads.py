@@ -114,7 +114,7 @@ class LeadAdmin(TimelineAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return is_sales_rep(request.user) and (obj is None or obj.status == Lead.Status.OPEN)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:
         return is_sales_rep(request.user)
 
     def get_queryset(self, request):
