@@ -20,42 +20,39 @@ CHANNEL_DB = "channel"
 DB = "commerce"
 
 
-def _onboarding_staged_row(request: OnboardingRequest, run: JobRun) -> ChannelRequest:
-    return ChannelRequest(
-        request_id=request.request_id,
-        request_type=ChannelRequest.Type.ONBOARDING,
-        email=request.email,
-        payload=request.party_values(),
-        upload_run=run,
-    )
-
-
 def _receipts(requests: list[OnboardingRequest]) -> list[EmailSpec]:
     return [onboarding_request_received_email(request=request) for request in requests]
 
 
-def _partner_user_staged_row(request: PartnerUserRequest, run: JobRun) -> ChannelRequest:
-    return ChannelRequest(
-        request_id=request.request_id,
-        request_type=ChannelRequest.Type.PARTNER_USER,
-        email=request.email,
-        payload=request.payload(),
-        upload_run=run,
-    )
-
-
 @dataclass(frozen=True)
 class _Upload:
-    """One kind of channel request P-0001 stages: its model and how a row is staged."""
+    """One kind of channel request P-0001 stages: its model, type, payload and receipts."""
 
     model: type[OnboardingRequest] | type[PartnerUserRequest]
-    staged_row: Callable[..., ChannelRequest]
+    request_type: str
+    payload: Callable[[Any], dict]
     receipts: Callable[[list], list[EmailSpec]] = lambda requests: []
+
+    def staged_row(
+        self, request: OnboardingRequest | PartnerUserRequest, run: JobRun
+    ) -> ChannelRequest:
+        return ChannelRequest(
+            request_id=request.request_id,
+            request_type=self.request_type,
+            email=request.email,
+            payload=self.payload(request),
+            upload_run=run,
+        )
 
 
 UPLOADS = (
-    _Upload(OnboardingRequest, _onboarding_staged_row, _receipts),
-    _Upload(PartnerUserRequest, _partner_user_staged_row),
+    _Upload(
+        OnboardingRequest,
+        ChannelRequest.Type.ONBOARDING,
+        OnboardingRequest.party_values,
+        _receipts,
+    ),
+    _Upload(PartnerUserRequest, ChannelRequest.Type.PARTNER_USER, PartnerUserRequest.payload),
 )
 
 
