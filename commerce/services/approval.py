@@ -29,8 +29,18 @@ def _customer_for_prospect(prospect: Prospect, party_type: str) -> Customer | No
     )
 
 
-def _address(prospect: Prospect) -> dict:
-    return {field: getattr(prospect, field) for field in ADDRESS_FIELD_NAMES}
+def _customer_create(
+    prospect: Prospect, *, account_number: str, party_type: str, name: str, fields: tuple[str, ...]
+) -> Customer:
+    """A customer made from the prospect: its contact details, address and language, and
+    `fields` of the party type."""
+    shared = ("email", "phone", "language", "prospect_number", *ADDRESS_FIELD_NAMES)
+    return Customer.objects.using(DB).create(
+        account_number=account_number,
+        party_type=party_type,
+        name=name,
+        **{field: getattr(prospect, field) for field in (*shared, *fields)},
+    )
 
 
 def _customers_for_approval(prospect: Prospect) -> tuple[Customer, Customer]:
@@ -39,31 +49,20 @@ def _customers_for_approval(prospect: Prospect) -> tuple[Customer, Customer]:
     missing = [organization, person].count(None)
     numbers = iter(number_sequence_take(code="customer", count=missing) if missing else [])
     if organization is None:
-        organization = Customer.objects.using(DB).create(
+        organization = _customer_create(
+            prospect,
             account_number=next(numbers),
             party_type=Customer.PartyType.ORGANIZATION,
             name=prospect.company_name,
-            email=prospect.email,
-            phone=prospect.phone,
-            tax_id=prospect.tax_id,
-            website=prospect.website,
-            language=prospect.language,
-            prospect_number=prospect.prospect_number,
-            **_address(prospect),
+            fields=("tax_id", "website"),
         )
     if person is None:
-        person = Customer.objects.using(DB).create(
+        person = _customer_create(
+            prospect,
             account_number=next(numbers),
             party_type=Customer.PartyType.PERSON,
             name=prospect.full_name,
-            first_name=prospect.first_name,
-            last_name=prospect.last_name,
-            email=prospect.email,
-            phone=prospect.phone,
-            job_title=prospect.job_title,
-            language=prospect.language,
-            prospect_number=prospect.prospect_number,
-            **_address(prospect),
+            fields=("first_name", "last_name", "job_title"),
         )
     return organization, person
 
