@@ -21,15 +21,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from consoles.hq import hq_site
 from commerce.channel.models import ChannelHierarchyMember, PartnerUserRequest
 from commerce.jobs import job_execute
 from commerce.models import CustomerHierarchy, EmailNotification, HierarchyMember, JobRun, Prospect
 from commerce.services import hierarchy_member_add
+from consoles.hq import hq_site
+from consoles.sales import sales_site
 from core.access import COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS, SALES_REPRESENTATIVES
 from dualwrite.models import ConflictEntry, DeliveryError, MapState
 from dualwrite.services import map_states_register
-from consoles.sales import sales_site
 from sales.models import Lead, Opportunity
 from tests.channel.portal_support import approved_organization, partner_login
 from tests.factories import (
