@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    # Two configs live here: without this, Django would pick neither and skip ready().
+    default = True
     name = "core"
     verbose_name = "Platform"
 
