@@ -27,7 +27,7 @@ AXES_USERNAME_CALLABLE = "core.sign_in.sign_in_username"
 # The same sign-in page again, with the reason and HTTP 429.
 AXES_LOCKOUT_CALLABLE = "core.sign_in.sign_in_locked_out"
 # axes' own admin registers on django.contrib.admin.site, which the project does not serve;
-# HQ shows the attempts instead (commerce/admin_sign_in.py).
+# HQ shows the attempts instead (commerce/admin/sign_in.py).
 AXES_ENABLE_ADMIN = False
 # Every failure stays on record for HQ after the attempt itself ages out of the cool-off.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
