@@ -4,9 +4,15 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 
-from core.kicks import task_kick_on_commit
+from core.kicks import task_kick_on_commit, task_named
 
 from .models import OutboxMessage
+
+# Registered task names (dualwrite/tasks.py): services and capture kick them without importing
+# the task module, which imports them.
+RELAY_TASK = "dualwrite.outbox_relay"
+INITIAL_SYNC_TASK = "dualwrite.initial_sync"
+SOLUTION_ENABLE_TASK = "dualwrite.solution_enable"
 
 _applying_map: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "dualwrite_applying_map", default=None
@@ -32,6 +38,4 @@ def outbox_write(*, using: str, messages: list[OutboxMessage]) -> None:
     if not messages or is_applying():
         return
     OutboxMessage.objects.using(using).bulk_create(messages)
-    from .tasks import outbox_relay
-
-    task_kick_on_commit(outbox_relay, using, using=using)
+    task_kick_on_commit(task_named(RELAY_TASK), using, using=using)

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotAllowed, NotFound, ServiceError
-from core.kicks import task_kick_on_commit, task_send
+from core.kicks import task_kick_on_commit, task_named, task_send
 
 from .alerts import map_paused_alert_send
 from .maps import MAPS, TableMap, source_aliases
 from .models import DeliveryError, MapState, OutboxMessage
-from .outbox import applying
+from .outbox import INITIAL_SYNC_TASK, RELAY_TASK, SOLUTION_ENABLE_TASK, applying
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +27,9 @@ Progress = Callable[[int, int], None]  # (done, total)
 
 def _kick_relays(using: str = DB) -> None:
     """Kick every relay once the transaction on `using` (the outermost one) commits."""
-    from .tasks import outbox_relay
-
+    relay = task_named(RELAY_TASK)
     for source in source_aliases():
-        task_kick_on_commit(outbox_relay, source, using=using)
+        task_kick_on_commit(relay, source, using=using)
 
 
 def _table_map(code: str) -> TableMap:
@@ -234,9 +233,8 @@ def initial_sync_request(*, code: str, actor: str) -> MapState:
     _require_integration_on()
     state = _state(code)
     _refuse_sync_while_paused(state)
-    from .tasks import initial_sync
-
-    transaction.on_commit(lambda: task_send(initial_sync, code, actor), using=DB)
+    sync = task_named(INITIAL_SYNC_TASK)
+    transaction.on_commit(lambda: task_send(sync, code, actor), using=DB)
     return state
 
 
@@ -244,8 +242,7 @@ def solution_enable_request(*, actor: str) -> list[MapState]:
     """Register every map now (so their progress shows) and queue the solution's enabling."""
     _require_integration_on()
     states = map_states_register()
-    from .tasks import solution_enable as enable
-
+    enable = task_named(SOLUTION_ENABLE_TASK)
     transaction.on_commit(lambda: task_send(enable, actor), using=DB)
     return states
 

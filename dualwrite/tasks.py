@@ -1,10 +1,11 @@
 from celery import shared_task
 
 from . import services
+from .outbox import INITIAL_SYNC_TASK, RELAY_TASK, SOLUTION_ENABLE_TASK
 from .relay import outbox_relay as relay
 
 
-@shared_task(name="dualwrite.outbox_relay", bind=True, ignore_result=True)
+@shared_task(name=RELAY_TASK, bind=True, ignore_result=True)
 def outbox_relay(self, source: str) -> None:
     result = relay(source=source)
     if result["more"]:
@@ -14,11 +15,11 @@ def outbox_relay(self, source: str) -> None:
 
 
 # A worker killed half-way gets the task again (acks late); the sync resumes from its cursor.
-@shared_task(name="dualwrite.initial_sync", ignore_result=True)
+@shared_task(name=INITIAL_SYNC_TASK, ignore_result=True)
 def initial_sync(code: str, actor: str) -> None:
     services.initial_sync_run(code=code, actor=actor)
 
 
-@shared_task(name="dualwrite.solution_enable", ignore_result=True)
+@shared_task(name=SOLUTION_ENABLE_TASK, ignore_result=True)
 def solution_enable(actor: str) -> None:
     services.solution_enable(actor=actor)
