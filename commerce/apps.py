@@ -7,9 +7,10 @@ class CommerceConfig(AppConfig):
     verbose_name = "Commerce HQ"
 
     def periodic_tasks(self) -> dict[str, tuple[str, list]]:
-        from .jobs import JOBS
+        from .jobs import JOB_TASK, JOBS
+        from .services.notifications import EMAIL_TASK
 
         return {
-            **{job.name: ("commerce.job_run", [job.code, "schedule"]) for job in JOBS.values()},
-            "Send queued emails": ("commerce.email_notifications_send", []),
+            **{job.name: (JOB_TASK, [job.code, "schedule"]) for job in JOBS.values()},
+            "Send queued emails": (EMAIL_TASK, []),
         }

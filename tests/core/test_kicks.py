@@ -1,5 +1,8 @@
 """Kicks: one queued copy of a task at a time, and a broker outage never undoes a commit."""
 
+import os
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
@@ -8,7 +11,7 @@ from django.core.cache import cache
 from kombu.exceptions import OperationalError
 
 from commerce.tasks import job_run
-from core.kicks import task_kick_on_commit
+from core.kicks import task_kick_on_commit, task_named
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -107,3 +110,24 @@ def test_receipts_kick_the_mailer_at_the_lowest_priority(django_capture_on_commi
         email_notifications_queue(specs=[spec])
     assert send.call_count == 1
     assert send.call_args.kwargs["priority"] == 9
+
+
+def test_a_task_is_found_by_its_registered_name():
+    assert task_named("commerce.job_run") is job_run._get_current_object()
+    with pytest.raises(KeyError):
+        task_named("commerce.no_such_task")
+
+
+def test_a_web_process_finds_a_task_whose_module_it_never_imported():
+    # Services kick tasks by name, so a web process may not have imported any task module yet.
+    script = (
+        "import sys, django; django.setup()\n"
+        "assert 'commerce.tasks' not in sys.modules\n"
+        "from core.kicks import task_named\n"
+        "print(task_named('commerce.job_run').name)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    found = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip().splitlines()[-1] == "commerce.job_run"
