@@ -12,6 +12,7 @@ from commerce.models import Customer
 from consoles.hq import hq_site
 from core.access import actor_name
 from core.currencies import validate_currency
+from core.models import ADDRESS_FIELD_NAMES
 
 from .base import CommerceRecordAdmin, audit_trail
 
@@ -77,7 +78,7 @@ class CustomerAdmin(CommerceRecordAdmin):
                 )
             },
         ),
-        (_("Address"), {"fields": ("street", "city", "state", "postal_code", "country")}),
+        (_("Address"), {"fields": ADDRESS_FIELD_NAMES}),
     )
     credit_fieldset = (
         _("Credit"),

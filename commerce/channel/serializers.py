@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.identity import email_normalize
+from core.models import REQUESTER_FIELD_NAMES
 from core.serializer_fields import EmailAddressField
 from core.validators import normalize_phone
 
@@ -48,7 +49,7 @@ class OnboardingRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = OnboardingRequest
         fields = (
-            *(name for name in OnboardingRequest.PARTY_FIELD_NAMES if name != "language"),
+            *REQUESTER_FIELD_NAMES,
             "language",
             "terms_accepted",
             HONEYPOT_FIELD,
