@@ -6,48 +6,27 @@ left open by accident, and a row whose URL is gone fails as stale (SPEC §10, §
 """
 
 import re
-import uuid
 from dataclasses import dataclass
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from commerce.channel.models import ChannelHierarchyMember, PartnerUserRequest
-from commerce.jobs import job_execute
-from commerce.models import CustomerHierarchy, EmailNotification, HierarchyMember, JobRun, Prospect
-from commerce.services import hierarchy_member_add
-from consoles.hq import hq_site
-from consoles.sales import sales_site
-from core.access import COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS, SALES_REPRESENTATIVES
-from dualwrite.models import ConflictEntry, DeliveryError, MapState
-from dualwrite.services import map_states_register
+from commerce.models import CustomerHierarchy, HierarchyMember, JobRun, Prospect
+from dualwrite.models import DeliveryError, MapState
 from sales.models import Lead, Opportunity
-from tests.channel.portal_support import approved_organization, partner_login
-from tests.factories import (
-    AccountFactory,
-    ChannelRequestFactory,
-    ContactFactory,
-    LeadFactory,
-    OnboardingRequestFactory,
-    OpportunityFactory,
-    ProspectFactory,
-    UserFactory,
-)
+from tests.factories import LeadFactory, ProspectFactory
 
 from . import authorization_matrix as matrix
+from .authorization_roles import ADMIN_SITES, _superuser_request
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
-ADMIN_SITES = {site.name: site for site in (hq_site, sales_site)}
 SIGN_IN_PAGES = ("/hq/login/", "/sales/login/", "/partner/sign-in/")
 
 
@@ -143,113 +122,6 @@ def test_the_table_has_no_row_for_a_url_that_is_gone():
 
     assert not set(matrix.PAGES) - keys, "stale rows in PAGES"
     assert not set(matrix.ADMIN_MODELS) - models, "stale rows in ADMIN_MODELS"
-
-
-# --- the world every role looks at --------------------------------------------------------------
-
-
-@pytest.fixture
-def world():
-    """Organization A (its admin and a user), organization B (its admin), staff of each group,
-    and at least one record of every model a console lists."""
-    first = approved_organization(first_name="Zofia", last_name="Żółkiewska")
-    member = hierarchy_member_add(
-        hierarchy_id=first.hierarchy_id,
-        first_name="Jan",
-        last_name="Novák",
-        email="jan@kun.cz",
-        role="user",
-        spending_limit=None,
-        language="cs",
-        actor="backoffice",
-    )
-    job_execute(code="1010")
-    second = approved_organization(first_name="Bohumil", last_name="Hrabal")
-    users = {
-        "partner_user": partner_login("jan@kun.cz"),
-        "partner_admin": partner_login(first.admin_email),
-        "other_admin": partner_login(second.admin_email),
-        "rep": UserFactory(username="anna.rep", groups=[SALES_REPRESENTATIVES]),
-        "back_office": UserFactory(username="ewa.backoffice", groups=[COMMERCE_BACK_OFFICE]),
-        "integrator": UserFactory(username="ivo.integrator", groups=[INTEGRATION_ADMINISTRATORS]),
-        "superuser": UserFactory(username="root", is_superuser=True),
-    }
-    map_states_register()
-    maps = MapState.objects.order_by("code")
-    error = DeliveryError.objects.create(
-        message_id=uuid.uuid4(),
-        map=maps[0].code,
-        source="commerce",
-        record_key=first.admin_account,
-        event="upsert",
-        payload={"name": "Zofia"},
-        error="timeout",
-        last_failed_at=first.prospect.created_at,
-    )
-    conflict = ConflictEntry.objects.create(
-        map=maps[0].code,
-        record_key=first.admin_account,
-        rule="commerce",
-        winner="commerce",
-        incoming_side="sales",
-    )
-    lead = LeadFactory(b2b_commerce=True)
-    opportunity = OpportunityFactory()
-    account, contact = AccountFactory(), ContactFactory()
-    request = OnboardingRequestFactory()
-    ChannelRequestFactory()
-    PeriodicTask.objects.create(
-        name="Łódź safety net",
-        task="dualwrite.initial_sync",
-        interval=IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS),
-    )
-    CrontabSchedule.objects.create(minute="0", hour="3")
-    sign_in = {"username": "mallory", "ip_address": "203.0.113.7", "path_info": "/hq/login/"}
-    AccessAttempt.objects.create(**sign_in, failures_since_start=1)
-    AccessFailureLog.objects.create(**sign_in)
-    AccessLog.objects.create(**sign_in)
-    # Every model an admin site lists has a row, so each change/delete/history URL is real.
-    for site in ADMIN_SITES.values():
-        for model, model_admin in site._registry.items():
-            if not model_admin.get_queryset(_superuser_request(users["superuser"])).exists():
-                raise AssertionError(f"the world has no {model._meta.label} to open")
-    partner = users["partner_admin"]
-    return {
-        "users": users,
-        "first": first,
-        "second": second,
-        "values": {
-            "request_id": str(request.request_id),
-            "token": first.admin_token,
-            "uidb64": urlsafe_base64_encode(force_bytes(partner.pk)),
-            "reset_token": default_token_generator.make_token(partner),
-            "member": member.customer.account_number,
-            "prospect_number": first.prospect.prospect_number,
-            "customer": first.prospect.organization_customer,
-            "hierarchy_id": first.hierarchy_id,
-            "notification_id": str(
-                EmailNotification.objects.using("commerce").latest("pk").notification_id
-            ),
-            "job_slug": "p-0001",
-            "job_run": str(JobRun.objects.using("commerce").latest("pk").pk),
-            "lead": str(lead.pk),
-            "opportunity": str(opportunity.pk),
-            "account_number": account.account_number,
-            "contact_number": contact.contact_number,
-            "map": maps[0].code,
-            "error": str(error.pk),
-            "conflict": str(conflict.pk),
-            "user_id": str(users["rep"].pk),
-        },
-    }
-
-
-def _superuser_request(user):
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.user = user
-    return request
 
 
 PARAMETERS = dict(matrix.PARAMETERS)
