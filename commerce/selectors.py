@@ -2,6 +2,7 @@
 
 import contextlib
 import hashlib
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -102,7 +103,7 @@ def onboarding_open_for_email(*, email: str) -> bool:
     )
 
 
-def prospect_status_for_request(*, request_id) -> str | None:
+def prospect_status_for_request(*, request_id: uuid.UUID | str) -> str | None:
     return (
         Prospect.objects.using(DB)
         .filter(request_id=request_id)

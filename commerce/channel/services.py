@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -181,7 +182,7 @@ def _revoked(link: InvitationLink) -> NotAllowed:
     )
 
 
-def partner_invitation_accept(*, token: str, password: str):
+def partner_invitation_accept(*, token: str, password: str) -> AbstractBaseUser:
     """Set the password of an invited partner user and use up the link (single use).
 
     The user is written first and the link used last, inside both transactions: a link that
@@ -304,7 +305,7 @@ def _email_free(admin: ChannelHierarchyMember, request: PartnerUserRequest) -> N
         raise ValidationError({"email": str(ONE_ORGANIZATION)}, code="other_organization")
 
 
-def partner_user_request_add(*, user, values: dict) -> PartnerUserRequest:
+def partner_user_request_add(*, user: AbstractBaseUser, values: dict) -> PartnerUserRequest:
     """An admin adds a user to their organization; HQ sets it up through the jobs (SPEC §6).
 
     `values`: first_name, last_name, email, role, spending_limit (None: no limit), language.
@@ -322,7 +323,9 @@ def partner_user_request_add(*, user, values: dict) -> PartnerUserRequest:
         return _request_save(request)
 
 
-def partner_user_request_change(*, user, account_number: str, values: dict) -> PartnerUserRequest:
+def partner_user_request_change(
+    *, user: AbstractBaseUser, account_number: str, values: dict
+) -> PartnerUserRequest:
     """An admin changes a user's names, role or spending limit; missing values stay as they are.
 
     The request carries the complete result, so HQ applies exactly what the admin saw.
@@ -352,7 +355,9 @@ def partner_user_request_change(*, user, account_number: str, values: dict) -> P
         )
 
 
-def partner_user_request_remove(*, user, account_number: str) -> PartnerUserRequest:
+def partner_user_request_remove(
+    *, user: AbstractBaseUser, account_number: str
+) -> PartnerUserRequest:
     """An admin removes a user: site access ends now; HQ removes the member through the jobs."""
     admin = _requesting_admin(user)
     with transaction.atomic(using=DB), transaction.atomic(using=USERS_DB):
