@@ -126,8 +126,9 @@ class ChannelHierarchy(models.Model):
         return f"{self.hierarchy_id} {self.name}"
 
 
-class ChannelHierarchyMember(models.Model):
-    """A partner user as HQ last reported it; its status mirrors HQ's (SPEC §4)."""
+class MembershipTerms(models.Model):
+    """A partner user's role and spending limit, and the statuses of a membership: the same in
+    HQ (commerce.HierarchyMember, the record) and on the site (its copy, kept by job 1010)."""
 
     class Role(models.TextChoices):
         ADMIN = "admin", _("Admin")
@@ -138,6 +139,19 @@ class ChannelHierarchyMember(models.Model):
         ACTIVE = "active", _("Active")
         REMOVED = "removed", _("Removed")
 
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.USER)
+    spending_limit = models.DecimalField(
+        _("spending limit"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ChannelHierarchyMember(MembershipTerms):
+    """A partner user as HQ last reported it; its status mirrors HQ's (SPEC §4)."""
+
+    Status = MembershipTerms.Status
     CURRENT_STATUSES = (Status.PENDING, Status.ACTIVE)
 
     hierarchy = models.ForeignKey(
@@ -151,10 +165,6 @@ class ChannelHierarchyMember(models.Model):
         to_field="account_number",
         on_delete=models.PROTECT,
         related_name="memberships",
-    )
-    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.USER)
-    spending_limit = models.DecimalField(
-        _("spending limit"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING

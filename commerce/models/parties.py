@@ -7,6 +7,8 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+# The site's membership terms: HQ's members are what job 1010 copies there.
+from commerce.channel.models import MembershipTerms
 from core.currencies import validate_currency
 from core.fields import CountryField, EmailAddressField, WebsiteField
 from core.models import (
@@ -184,17 +186,10 @@ class CustomerHierarchy(models.Model):
         return f"{self.hierarchy_id} {self.name}"
 
 
-class HierarchyMember(FSMModelMixin, models.Model):
+class HierarchyMember(FSMModelMixin, MembershipTerms):
     """A partner user: a person customer in an organization's hierarchy (SPEC §4, §8)."""
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", _("Admin")
-        USER = "user", _("User")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACTIVE = "active", _("Active")
-        REMOVED = "removed", _("Removed")
+    Status = MembershipTerms.Status
 
     transition_log_model = "commerce.TransitionLog"
 
@@ -202,10 +197,6 @@ class HierarchyMember(FSMModelMixin, models.Model):
         CustomerHierarchy, on_delete=models.CASCADE, related_name="members"
     )
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.USER)
-    spending_limit = models.DecimalField(
-        _("spending limit"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
     status = FSMField(_("status"), choices=Status.choices, default=Status.PENDING, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
