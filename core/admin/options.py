@@ -165,6 +165,35 @@ class ConsoleAdmin(GroupAccess, admin.ModelAdmin):
             template=template,
         )
 
+    def confirm_page(
+        self,
+        request,
+        record,
+        *,
+        perform: Callable[[], str],
+        title: str,
+        submit_label: str,
+        consequences: Iterable[str] = (),
+        intro: str = "",
+        template: str | None = None,
+        context: dict | None = None,
+    ):
+        """A record button's confirmation step: GET shows what will happen (`consequences`,
+        one sentence each), the POST of its submit calls the service (`perform` returns the
+        success message) and goes back to the record; a refusal shows there as a message."""
+        return self.action_page(
+            request,
+            record,
+            form_class=forms.Form,
+            perform=lambda form: perform(),
+            title=title,
+            submit_label=submit_label,
+            intro=intro,
+            refused_goes_back=True,
+            template=template,
+            context={"consequences": [str(text) for text in consequences], **(context or {})},
+        )
+
     def action_form_response(
         self,
         request,
