@@ -1,0 +1,118 @@
+"""The Polish and Czech catalogues are complete (SPEC §14): every msgid translated, none fuzzy,
+every plural form filled, and the translation's placeholders those of the msgid."""
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
+from django.conf import settings
+
+LANGUAGES = ("pl", "cs")
+# %(name)s, %s, %d… (not %%); {name} in python-brace-format messages.
+PERCENT_PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([sdifrxXeEgGco])")
+BRACE_PLACEHOLDER = re.compile(r"(?<!\{)\{(\w*)(?:[!:][^{}]*)?\}(?!\})")
+
+
+def catalogue_path(language: str) -> Path:
+    return Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+
+
+def _placeholders(text: str, message: Message) -> set[str]:
+    found = set()
+    if "python-format" in message.flags:
+        found |= {name or f"%{kind}" for name, kind in PERCENT_PLACEHOLDER.findall(text.replace("%%", ""))}
+    if "python-brace-format" in message.flags:
+        found |= {f"{{{name}}}" for name in BRACE_PLACEHOLDER.findall(text)}
+    return found
+
+
+def problem(message: Message) -> str | None:
+    """Why this message is not fit to show, or None."""
+    if message.fuzzy:
+        return "fuzzy"
+    sources = message.id if isinstance(message.id, tuple) else (message.id,)
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    if not all(forms):
+        return "untranslated" if not any(forms) else "a plural form is missing"
+    wanted = set().union(*(_placeholders(source, message) for source in sources))
+    if not isinstance(message.id, tuple):
+        got = _placeholders(forms[0], message)
+        if got != wanted:
+            return f"placeholders {sorted(got)} instead of {sorted(wanted)}"
+        return None
+    # A plural form may leave out the count ("jeden"), but brings no placeholder of its own
+    # and together the forms use every one.
+    got_each = [_placeholders(form, message) for form in forms]
+    if any(got - wanted for got in got_each) or set().union(*got_each) != wanted:
+        return f"placeholders {[sorted(got) for got in got_each]} instead of {sorted(wanted)}"
+    return None
+
+
+def catalogue_problems(language: str) -> dict[str, list[str]]:
+    """Offending msgids of the language's catalogue, by the file they come from."""
+    path = catalogue_path(language)
+    with path.open("rb") as po:
+        catalogue = read_po(po, locale=language)
+    problems = defaultdict(list)
+    for message in catalogue:
+        if not message.id:
+            continue  # the header
+        # Plural entries need as many forms as the language has.
+        if isinstance(message.id, tuple) and len(message.string) != catalogue.num_plurals:
+            why = f"{len(message.string)} plural forms instead of {catalogue.num_plurals}"
+        else:
+            why = problem(message)
+        if why:
+            where = message.locations[0][0] if message.locations else "(no location)"
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            problems[where].append(f"{msgid!r}: {why}")
+    return dict(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_and_not_fuzzy(language):
+    problems = catalogue_problems(language)
+    count = sum(map(len, problems.values()))
+    report = "\n".join(
+        f"{where}:\n" + "\n".join(f"    {line}" for line in lines)
+        for where, lines in sorted(problems.items())
+    )
+    assert count == 0, f"{catalogue_path(language)}: {count} messages not fit to show\n{report}"
+
+
+@pytest.mark.parametrize(
+    ("msgid", "string", "flags", "expected"),
+    [
+        ("Approve", "Zatwierdź", (), None),
+        ("Approve", "", (), "untranslated"),
+        ("Approve", "Zatwierdź", ("fuzzy",), "fuzzy"),
+        ("Hello %(name)s", "Dzień dobry %(name)s", ("python-format",), None),
+        ("Hello %(name)s", "Dzień dobry %(imie)s", ("python-format",), "placeholders"),
+        ("Hello {name}", "Dzień dobry", ("python-brace-format",), "placeholders"),
+        ("100%% sure, %(name)s", "Na 100%%, %(name)s", ("python-format",), None),
+        (
+            ("%(count)s lead", "%(count)s leads"),
+            ("jeden lead", "%(count)s leady", "%(count)s leadów", ""),
+            ("python-format",),
+            "a plural form is missing",
+        ),
+        (
+            ("%(count)s lead", "%(count)s leads"),
+            ("jeden lead", "%(count)s leady", "%(count)s leadów", "%(count)s leadu"),
+            ("python-format",),
+            None,
+        ),
+        (
+            ("%(count)s lead", "%(count)s leads"),
+            ("%(n)s lead", "%(count)s leady", "%(count)s leadów", "%(count)s leadu"),
+            ("python-format",),
+            "placeholders",
+        ),
+    ],
+)
+def test_the_check_names_what_is_wrong(msgid, string, flags, expected):
+    why = problem(Message(msgid, string, flags=flags))
+    assert (why is None) if expected is None else why.startswith(expected), why
