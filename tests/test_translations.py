@@ -23,7 +23,8 @@ def catalogue_path(language: str) -> Path:
 def _placeholders(text: str, message: Message) -> set[str]:
     found = set()
     if "python-format" in message.flags:
-        found |= {name or f"%{kind}" for name, kind in PERCENT_PLACEHOLDER.findall(text.replace("%%", ""))}
+        percent = PERCENT_PLACEHOLDER.findall(text.replace("%%", ""))
+        found |= {name or f"%{kind}" for name, kind in percent}
     if "python-brace-format" in message.flags:
         found |= {f"{{{name}}}" for name in BRACE_PLACEHOLDER.findall(text)}
     return found
