@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import health
+from core.admin.language import console_language
 
 # JSON under /api/, the site's branded pages elsewhere (templates/400.html … 500.html).
 handler400 = "core.api.bad_request"
@@ -13,6 +14,7 @@ handler500 = "core.api.server_error"
 urlpatterns = [
     path("health/", health, name="health"),
     path("", include("consoles.urls")),
+    path("console/language/", console_language, name="console-language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from the project's static files, its initializer a script of its own (no inline
     # script: the content security policy allows none).

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     # Two configs live here: without this, Django would pick neither and skip ready().
     default = True
     name = "core"
-    verbose_name = "Platform"
+    verbose_name = _("Platform")
 
     def ready(self) -> None:
         from . import fsm, kicks, schedules  # noqa: F401  (connect the receivers)

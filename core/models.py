@@ -1,5 +1,7 @@
-"""Abstract models shared by the systems; each concrete table lives in its own database."""
+"""Abstract models shared by the systems (each concrete table lives in its own database), and
+the staff profile, which lives beside the accounts in `default`."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -125,3 +127,22 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.prefix}{self.next_value:0{self.width}d}"
+
+
+class StaffProfile(models.Model):
+    """What a console user chose for themself and keeps from one sign-in to the next."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

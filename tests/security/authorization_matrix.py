@@ -64,6 +64,8 @@ PAGES = {
     "health": EVERYONE,
     "api-schema": EVERYONE,
     "api-docs": EVERYONE,
+    # The consoles' language picker takes a POST only (the choice, kept for a signed-in user).
+    "console-language": ("405",) * 8,
     # --- Commerce HQ -------------------------------------------------------------------------
     "hq:index": hq("ok", "ok", "ok"),
     "hq:login": ("ok",) * 5 + ("redirect",) * 3,
