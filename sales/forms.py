@@ -3,6 +3,7 @@
 from typing import cast
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from core.dates import validate_business_date
 from core.validators import validate_multiline, validate_single_line
 
 from .models import Lead, Opportunity
-from .selectors import DUPLICATE_REASONS, DuplicateCandidate
+from .selectors import DUPLICATE_REASONS, DuplicateCandidate, account_list, contact_list
 
 
 def _description_field() -> forms.CharField:
@@ -38,7 +39,8 @@ class NoteForm(forms.Form):
         label=_("Note"),
         max_length=5000,
         validators=[validate_multiline],
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        # The width of the timeline beside the record, whatever it is.
+        widget=forms.Textarea(attrs={"rows": 3, "style": "width: 100%; box-sizing: border-box"}),
     )
 
 
@@ -48,10 +50,6 @@ class DisqualifyForm(forms.Form):
         choices=[(reason.value, reason.label) for reason in Lead.DISQUALIFY_REASONS],
     )
     description = _description_field()
-
-
-class ReactivateForm(forms.Form):
-    """Nothing to fill in: the page asks for a confirmation."""
 
 
 class QualifyForm(forms.Form):
@@ -66,18 +64,12 @@ class QualifyForm(forms.Form):
     NONE = "none"
 
     account = forms.ChoiceField(label=_("Account"), widget=forms.RadioSelect)
-    other_account_number = forms.CharField(
-        label=_("Other existing account number"),
-        required=False,
-        max_length=20,
-        validators=[validate_single_line],
+    other_account = forms.ModelChoiceField(
+        label=_("Other existing account"), queryset=account_list(), required=False
     )
     contact = forms.ChoiceField(label=_("Contact"), widget=forms.RadioSelect)
-    other_contact_number = forms.CharField(
-        label=_("Other existing contact number"),
-        required=False,
-        max_length=20,
-        validators=[validate_single_line],
+    other_contact = forms.ModelChoiceField(
+        label=_("Other existing contact"), queryset=contact_list(), required=False
     )
     create_opportunity = forms.BooleanField(
         label=_("Create an opportunity"), required=False, initial=True
@@ -86,20 +78,28 @@ class QualifyForm(forms.Form):
         label=_("Ignore the possible duplicates and save new records"), required=False
     )
 
-    def __init__(self, *args, candidates: list[DuplicateCandidate], **kwargs):
+    def __init__(self, *args, candidates: list[DuplicateCandidate], admin_site, **kwargs):
         super().__init__(*args, **kwargs)
+        # Found by a search as the rep types (the admin's autocomplete of the lead's links),
+        # never by typing a number.
+        for name, link in (("other_account", "account"), ("other_contact", "contact")):
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.widget = AutocompleteSelect(
+                Lead._meta.get_field(link), admin_site, attrs={"style": "width: 24em"}
+            )
+            field.widget.choices = field.choices
         cast(forms.ChoiceField, self.fields["account"]).choices = self._choices(
             candidates,
             "account",
             new=_("Create a new account from the Company section"),
-            other=_("Link another existing account (number below)"),
+            other=_("Link another existing account (search below)"),
             none=_("No account"),
         )
         cast(forms.ChoiceField, self.fields["contact"]).choices = self._choices(
             candidates,
             "contact",
             new=_("Create a new contact from the Contact section"),
-            other=_("Link another existing contact (number below)"),
+            other=_("Link another existing contact (search below)"),
             none=_("No contact"),
         )
         self.initial.setdefault("account", self.NEW)
@@ -122,22 +122,23 @@ class QualifyForm(forms.Form):
         ]
         return [(self.NEW, new), *existing, (self.OTHER, other), (self.NONE, none)]
 
-    def _existing_number(self, choice_field: str, other_field: str) -> str | None:
+    def _existing_number(self, choice_field: str, other_field: str, number_field: str):
         choice = self.cleaned_data.get(choice_field)
         if choice == self.OTHER:
-            number = self.cleaned_data.get(other_field, "").strip()
-            if not number:
-                self.add_error(other_field, _("Enter the number of the record to link."))
-            return number or None
+            record = self.cleaned_data.get(other_field)
+            if record is None:
+                self.add_error(other_field, _("Choose the record to link."))
+                return None
+            return getattr(record, number_field)
         return None if choice in (self.NEW, self.NONE, None) else choice
 
     def clean(self) -> dict:
         super().clean()
         self.cleaned_data["existing_account_number"] = self._existing_number(
-            "account", "other_account_number"
+            "account", "other_account", "account_number"
         )
         self.cleaned_data["existing_contact_number"] = self._existing_number(
-            "contact", "other_contact_number"
+            "contact", "other_contact", "contact_number"
         )
         return self.cleaned_data
 

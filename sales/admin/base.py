@@ -4,12 +4,12 @@ call the decision services. Nobody deletes here; a refusal becomes a message."""
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import SALES_REPRESENTATIVES, actor_name, user_in_groups
@@ -18,6 +18,8 @@ from core.errors import ServiceError
 from sales import selectors
 from sales.forms import NoteForm
 from sales.models import Lead, Opportunity
+
+from .process import ProcessBar
 
 
 def is_sales_rep(user) -> bool:
@@ -81,6 +83,35 @@ class SalesRecordAdmin(ConsoleAdmin):
             kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    @admin.display(description=_("language"))
+    def language_name(self, obj) -> str:
+        """The record's language by its name in the reader's language ("Polish"), not "pl"."""
+        try:
+            return get_language_info(obj.language)["name_translated"]
+        except KeyError:
+            return obj.language
+
+    def get_fieldsets(self, request, obj=None):
+        return self.language_by_name(request, obj, super().get_fieldsets(request, obj))
+
+    def language_by_name(self, request, obj, fieldsets):
+        """A page the reader cannot edit names the language instead of showing its code."""
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": tuple(
+                        "language_name" if field == "language" else field
+                        for field in options["fields"]
+                    ),
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def update_record(self, pk: int, values: dict) -> None:
         raise NotImplementedError
 
@@ -106,6 +137,9 @@ class TimelineAdmin(SalesRecordAdmin):
     def timeline(self, obj) -> list[selectors.TimelineEntry]:
         raise NotImplementedError
 
+    def process(self, obj) -> ProcessBar:
+        raise NotImplementedError
+
     def note_add(self, obj, *, text: str, actor: str) -> None:
         raise NotImplementedError
 
@@ -119,6 +153,7 @@ class TimelineAdmin(SalesRecordAdmin):
             extra_context = {
                 "record_actions": self.record_actions(request, obj) if rep else [],
                 "record_banners": decision_banners(obj),
+                "process": self.process(obj),
                 "timeline": self.timeline(obj),
                 "note_form": NoteForm() if rep else None,
                 "note_url": self.action_url(obj, "note") if rep else "",

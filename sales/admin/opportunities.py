@@ -12,21 +12,26 @@ from django.utils.translation import gettext_lazy as _
 
 from consoles.sales import sales_site
 from core.access import actor_name
+from core.formatting import money
 from sales import selectors, services
 from sales.forms import CloseAsLostForm, CloseAsWonForm
 from sales.models import Opportunity
 
 from .base import TimelineAdmin, commerce_decides, is_sales_rep
+from .consequences import close_as_lost_consequences, close_as_won_consequences
+from .process import REVENUE_CURRENCY, closing_text, opportunity_process
 
 
 class Close(NamedTuple):
-    """A close button: its form (whose fields are the service's arguments) and service."""
+    """A close button: its form (whose fields are the service's arguments), service, and what
+    its confirmation step says will happen."""
 
     label: Promise
     title: Promise
     form_class: type[forms.Form]
     service: Callable[..., object]
     done: Promise
+    consequences: Callable[[Opportunity], list[str]]
 
 
 CLOSES = {
@@ -36,6 +41,7 @@ CLOSES = {
         CloseAsWonForm,
         services.opportunity_close_as_won,
         _("The opportunity is closed as won."),
+        close_as_won_consequences,
     ),
     "close-as-lost": Close(
         _("Close as lost"),
@@ -43,50 +49,27 @@ CLOSES = {
         CloseAsLostForm,
         services.opportunity_close_as_lost,
         _("The opportunity is closed as lost."),
+        close_as_lost_consequences,
     ),
 }
 
 
 @admin.register(Opportunity, site=sales_site)
 class OpportunityAdmin(TimelineAdmin):
+    # What fits at 1280 px: the contact and the prospect are on the record's page.
     list_display = (
         "opportunity_number",
         "topic",
         "account",
-        "contact",
         "owner",
         "status",
         "status_reason",
-        "estimated_revenue",
-        "actual_revenue",
+        "revenue",
         "close_date",
-        "prospect_number",
     )
     list_filter = ("status", "status_reason")
     search_fields = ("opportunity_number", "topic", "prospect_number", "account__name")
     list_select_related = ("account", "contact")
-    fieldsets = (
-        (
-            _("Opportunity"),
-            {
-                "fields": (
-                    "opportunity_number",
-                    "topic",
-                    "status",
-                    "status_reason",
-                    "owner",
-                    "estimated_revenue",
-                    "description",
-                )
-            },
-        ),
-        (
-            _("Customer"),
-            {"fields": ("account_link", "contact_link", "lead_link", "prospect_number")},
-        ),
-        (_("Close"), {"fields": ("actual_revenue", "close_date", "competitor", "closes")}),
-        (_("Record"), {"fields": ("version", "created_at", "updated_at")}),
-    )
     readonly_fields = (
         "opportunity_number",
         "status",
@@ -95,14 +78,37 @@ class OpportunityAdmin(TimelineAdmin):
         "contact_link",
         "lead_link",
         "prospect_number",
-        "actual_revenue",
-        "close_date",
-        "competitor",
         "closes",
         "version",
         "created_at",
         "updated_at",
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (
+                _("Opportunity"),
+                {
+                    "fields": (
+                        ("opportunity_number", "owner"),
+                        "topic",
+                        ("status", "status_reason"),
+                        "estimated_revenue",
+                        "description",
+                    )
+                },
+            ),
+            (
+                _("Customer"),
+                {"fields": (("account_link", "contact_link"), ("lead_link", "prospect_number"))},
+            ),
+        ]
+        # The close section only once there is a close to show.
+        if obj is not None and obj.status != Opportunity.Status.OPEN:
+            fieldsets.append((_("Close"), {"fields": ("closes",)}))
+        record = ("version", ("created_at", "updated_at"))
+        fieldsets.append((_("Record"), {"fields": record, "classes": ("collapse",)}))
+        return fieldsets
 
     def has_change_permission(self, request, obj=None) -> bool:
         return is_sales_rep(request.user) and (obj is None or obj.status == Opportunity.Status.OPEN)
@@ -126,26 +132,40 @@ class OpportunityAdmin(TimelineAdmin):
     def lead_link(self, opportunity: Opportunity):
         return self.link(opportunity.originating_lead)
 
-    @admin.display(description=_("close records"))
+    @admin.display(description=_("revenue"), ordering="estimated_revenue")
+    def revenue(self, opportunity: Opportunity) -> str:
+        """Won: what it brought; otherwise what it is expected to bring."""
+        if opportunity.status == Opportunity.Status.WON:
+            return money(opportunity.actual_revenue, REVENUE_CURRENCY)
+        return money(opportunity.estimated_revenue, REVENUE_CURRENCY)
+
+    @admin.display(description=_("closing"))
     def closes(self, opportunity: Opportunity):
+        """Each close in words, with who closed it and why."""
         rows = [
             (
-                close.get_outcome_display(),
-                close.get_status_reason_display(),
-                close.actual_revenue if close.actual_revenue is not None else "",
-                close.close_date,
-                close.competitor,
-                close.description,
+                closing_text(
+                    outcome=close.outcome,
+                    close_date=close.close_date,
+                    actual_revenue=close.actual_revenue,
+                    reason=close.get_status_reason_display(),
+                    competitor=close.competitor,
+                ),
                 close.closed_by,
+                close.description,
             )
             for close in opportunity.closes.all()
         ]
         if not rows:
             return self.get_empty_value_display()
-        return format_html_join("\n", "<div>{} ({}) {} · {} · {} · {} — {}</div>", rows)
+        row = '<div><strong>{}</strong> — {}<div style="white-space: pre-wrap">{}</div></div>'
+        return format_html_join("\n", row, rows)
 
     def update_record(self, pk: int, values: dict) -> None:
         services.opportunity_update(opportunity_id=pk, values=values)
+
+    def process(self, obj):
+        return opportunity_process(obj)
 
     def timeline(self, obj):
         return selectors.opportunity_timeline(opportunity=obj)
@@ -157,7 +177,11 @@ class OpportunityAdmin(TimelineAdmin):
         if opportunity.status != Opportunity.Status.OPEN or commerce_decides(opportunity):
             return []
         return [
-            {"label": close.label, "url": self.action_url(opportunity, action)}
+            {
+                "label": close.label,
+                "url": self.action_url(opportunity, action),
+                "primary": action == "close-as-won",
+            }
             for action, close in CLOSES.items()
         ]
 
@@ -186,4 +210,5 @@ class OpportunityAdmin(TimelineAdmin):
             perform=close_opportunity,
             title=close.title % {"opportunity": opportunity},
             submit_label=str(close.label),
+            context={"consequences": close.consequences(opportunity)},
         )

@@ -165,17 +165,15 @@ def test_qualify_ignore_and_save_creates_new_records(rep):
     assert Contact.objects.get().account == opportunity.account
 
 
-def test_qualify_linking_another_account_needs_its_number(rep):
+def test_qualify_linking_another_account_needs_one_chosen(rep):
     lead = LeadFactory()
     url = sales_url("lead_qualify", lead.pk)
 
     page = page_text(rep.post(url, {"account": "other", "contact": "none"}))
-    assert "Enter the number of the record to link." in page
+    assert "Choose the record to link." in page
 
-    page = page_text(
-        rep.post(url, {"account": "other", "other_account_number": "A-404", "contact": "none"})
-    )
-    assert "There is no account with the number A-404." in page
+    page = page_text(rep.post(url, {"account": "other", "other_account": "404", "contact": "none"}))
+    assert "Select a valid choice" in page
     assert Lead.objects.get(pk=lead.pk).status == Lead.Status.OPEN
 
 
@@ -215,13 +213,13 @@ def test_disqualify_refused_while_an_opportunity_comes_from_the_lead(rep):
     assert Lead.objects.get(pk=lead.pk).status == Lead.Status.OPEN
 
 
-def test_qualify_linking_another_existing_contact_by_number(rep):
+def test_qualify_linking_another_existing_contact_chosen_by_search(rep):
     contact = ContactFactory(contact_number="CT-000321")
     lead = LeadFactory()
 
     response = rep.post(
         sales_url("lead_qualify", lead.pk),
-        {"account": "none", "contact": "other", "other_contact_number": "CT-000321"},
+        {"account": "none", "contact": "other", "other_contact": str(contact.pk)},
     )
 
     assert response.status_code == 302
