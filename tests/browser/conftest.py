@@ -6,9 +6,12 @@ downloads a browser: it drives /usr/bin/chromium (installed by .ci/run with apt)
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.integration.conftest import (  # noqa: F401  (fixtures and the hook they need)
@@ -18,6 +21,8 @@ from tests.integration.conftest import (  # noqa: F401  (fixtures and the hook t
     smtp_server,
     worker_env,
 )
+
+from .catalogue import english_on_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -104,3 +109,97 @@ def blocking_violations(axe: Axe, page: Page) -> list[str]:
         for violation in results.response["violations"]
         if violation["impact"] in BLOCKING_IMPACTS
     ]
+
+
+# --- consoles and portal pages, checked as a whole (issue 13) -----------------------------------
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def open_signed_in(browser, live_server):
+    """open_signed_in(user, language) → a page of a fresh context at 1280x800, whose browser
+    asks for that language, signed in as `user` (a session made on the server, no sign-in form)."""
+    contexts = []
+
+    def open_signed_in(user, language: str = "en") -> Page:
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(locale=LOCALES[language], viewport=DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_signed_in
+    for context in contexts:
+        context.close()
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the window (0 when it fits)."""
+    return page.evaluate("Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+def _where(page: Page) -> str:
+    url = urlsplit(page.url)
+    return f"{url.path}{'?' if url.query else ''}{url.query} [{page.viewport_size['width']} px]"
+
+
+def visit(page: Page, url: str) -> list[str]:
+    """Open the page; a problem when it answers with an error."""
+    response = page.goto(url)
+    if response is None or response.ok:
+        return []
+    return [f"{_where(page)} answered {response.status}"]
+
+
+def page_problems(
+    page: Page,
+    language: str,
+    *,
+    axe: Axe | None = None,
+    fits: bool = True,
+    data: tuple[str, ...] = (),
+) -> list[str]:
+    """What is wrong with the open page: English left on a pl/cs page (by the catalogues),
+    horizontal overflow (when it must `fit` the window), serious axe-core violations."""
+    where = f"{_where(page)} {language}"
+    shown = page.evaluate("document.documentElement.lang")
+    if shown != language:
+        return [f"{where} is in {shown!r}, not {language!r}"]
+    problems = []
+    if language != "en":
+        english = english_on_page(page, language, data=data)
+        problems += [f"{where} English: {text}" for text in english]
+    if fits and (extra := horizontal_overflow(page)):
+        problems.append(f"{where} is {extra} px wider than the window")
+    if axe is not None:
+        problems += [f"{where} axe: {line}" for line in blocking_violations(axe, page)]
+    return problems
+
+
+def action_problems(page: Page, commands: tuple[str, ...], *, fold: int | None = None) -> list[str]:
+    """Each record action (a link or button to …/<command>/) is there, visible and within the
+    window's width, and, with `fold`, its top above it without scrolling."""
+    where = _where(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    problems = []
+    for command in commands:
+        action = page.locator(
+            f'#content a[href*="/{command}/"], #content form[action*="/{command}/"] [type=submit], '
+            f'#content [formaction*="/{command}/"]'
+        ).first
+        if not action.count() or not action.is_visible():
+            problems.append(f"{where}: no visible {command} action")
+            continue
+        box = action.bounding_box()
+        if box["x"] < 0 or box["x"] + box["width"] > page.viewport_size["width"]:
+            problems.append(f"{where}: the {command} action is outside the window's width")
+        if fold is not None and box["y"] >= fold:
+            problems.append(
+                f"{where}: the {command} action's top is at {box['y']:.0f} px, below {fold} px"
+            )
+    return problems
