@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from core.access import COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS, user_in_groups
 from core.admin.sites import ConsoleAuthenticationForm, ConsoleSite
 
+from .hq_home import hq_home_context
+
 
 class HQAuthenticationForm(ConsoleAuthenticationForm):
     error_messages = {
@@ -38,6 +40,11 @@ class HQAdminSite(ConsoleSite):
             **super().each_context(request),
             "sales_integration_enabled": settings.SALES_INTEGRATION_ENABLED,
         }
+
+    def index(self, request, extra_context=None):
+        # admin_view has already sent those who may not enter to the sign-in page.
+        context = {**hq_home_context(request, self.name), **(extra_context or {})}
+        return super().index(request, context)
 
 
 hq_site = HQAdminSite(name="hq")

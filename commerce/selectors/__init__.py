@@ -1,4 +1,5 @@
-"""Reads of Commerce HQ data."""
+"""Reads of Commerce HQ data: prospects, customers, invitations, members, emails here; the jobs'
+records and backlog in `jobs`, the home page's figures in `home`."""
 
 import contextlib
 import hashlib
@@ -6,17 +7,16 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from core.identity import email_normalize
 
-from .channel.models import OnboardingRequest, PartnerUserRequest
-from .emails import EmailSpec, RenderedEmail, email_render
-from .models import (
+from ..channel.models import PartnerUserRequest
+from ..emails import EmailSpec, RenderedEmail, email_render
+from ..models import (
     AuditEntry,
     ChannelRequest,
     Customer,
@@ -25,12 +25,27 @@ from .models import (
     EmailNotification,
     HierarchyMember,
     Invitation,
-    JobRun,
     Prospect,
 )
 
+# The subjects' modules are read through this package, as `selectors.<function>`.
+from .home import (  # noqa: F401
+    ProspectDay,
+    email_failed_count,
+    prospect_days,
+    prospect_decision_median,
+    prospect_decisions_since,
+    prospect_decisions_today,
+    prospects_waiting_count,
+)
+from .jobs import (  # noqa: F401
+    job_backlog_oldest,
+    job_backlog_seconds,
+    job_run_list,
+    job_runs_latest,
+)
+
 DB = "commerce"
-CHANNEL_DB = "channel"
 
 
 def prospect_list(*, status: str | None = None, search: str | None = None) -> QuerySet[Prospect]:
@@ -45,40 +60,6 @@ def prospect_list(*, status: str | None = None, search: str | None = None) -> Qu
             | Q(last_name__icontains=search)
         )
     return prospects
-
-
-def _earliest(rows: QuerySet, field: str, *, order: str = "id"):
-    """`field` of the first row in `order` (ids grow with time), or None."""
-    return rows.order_by(order).values_list(field, flat=True).first()
-
-
-def job_backlog_seconds() -> float:
-    """Age of the oldest work that the jobs or the mailer should have taken; 0 when none waits.
-
-    Channel requests waiting for P-0001, staged requests waiting for the sync job and due emails
-    waiting for the mailer: when this keeps growing, no worker (or no beat) is running.
-    Each is one index lookup (status, then id or due time).
-    """
-    now = timezone.now()
-    waiting_since = [
-        _earliest(
-            channel.objects.using(CHANNEL_DB).filter(status=channel.Status.RECEIVED), "created_at"
-        )
-        for channel in (OnboardingRequest, PartnerUserRequest)
-    ]
-    waiting_since += [
-        _earliest(
-            ChannelRequest.objects.using(DB).filter(state=ChannelRequest.State.NEW), "staged_at"
-        ),
-        _earliest(
-            EmailNotification.objects.using(DB).filter(
-                status=EmailNotification.Status.QUEUED, next_attempt_at__lte=now
-            ),
-            "next_attempt_at",
-            order="next_attempt_at",
-        ),
-    ]
-    return max(((now - since).total_seconds() for since in waiting_since if since), default=0.0)
 
 
 def onboarding_open_for_email(*, email: str) -> bool:
@@ -143,26 +124,6 @@ def email_notification_list(
     if status:
         notifications = notifications.filter(status=status)
     return notifications
-
-
-def job_run_list(*, job: str | None = None) -> QuerySet[JobRun]:
-    runs = JobRun.objects.using(DB).all()
-    if job:
-        runs = runs.filter(job=job)
-    return runs
-
-
-def job_runs_latest(*, per_job: int) -> dict[str, list[JobRun]]:
-    """The `per_job` most recent runs of every job, by job code, in one query."""
-    ranked = JobRun.objects.using(DB).annotate(
-        rank=Window(
-            RowNumber(), partition_by=F("job"), order_by=[F("started_at").desc(), F("id").desc()]
-        )
-    )
-    runs: dict[str, list[JobRun]] = {}
-    for run in ranked.filter(rank__lte=per_job).order_by("job", "rank"):
-        runs.setdefault(run.job, []).append(run)
-    return runs
 
 
 # --- invitations ------------------------------------------------------------------------------
