@@ -98,6 +98,10 @@ LANGUAGES = [("en", _("English")), ("pl", _("Polish")), ("cs", _("Czech"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# Numbers grouped as the reader's language groups them ("12,500.50", "12 500,50"); dates in the
+# consoles' short formats (core/formats).
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
