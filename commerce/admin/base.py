@@ -3,7 +3,9 @@ back-office group, and the audit trail shown on customers and hierarchies."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language_info
 
 from commerce import selectors
 from consoles.hq import hq_site
@@ -22,6 +24,22 @@ class CommerceRecordAdmin(ReadOnlyAccess, ConsoleAdmin):
     db_alias = DB
     # One COUNT per page, not two: the unfiltered total is not worth a second table scan.
     show_full_result_count = False
+
+
+def language_name(code: str) -> str:
+    """A language as the reader names it ("Polish"; for a Polish reader "polski"), not "pl";
+    a code Django does not know shows as it is."""
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
+def short_datetime(value) -> str | None:
+    """A list's date and time in the reader's short format, in the site's time zone."""
+    if value is None:
+        return None
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 
 def audit_trail(keys: list[str]) -> str:

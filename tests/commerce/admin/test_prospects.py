@@ -112,13 +112,54 @@ def test_approve_twice_is_refused_with_a_message(back_office):
     assert CustomerHierarchy.objects.using("commerce").count() == 1
 
 
-def test_approve_needs_post(back_office):
-    prospect = ProspectFactory()
+def test_approve_asks_for_confirmation_saying_what_will_happen(back_office):
+    prospect = ProspectFactory(company_name="Žluťoučký kůň s.r.o.", email="jiri@kun.cz")
 
     response = back_office.get(hq_url("commerce_prospect_approve", prospect.pk))
 
-    assert response.status_code == 405
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "Approving Žluťoučký kůň s.r.o. creates the organization and person customers and the "
+        "customer hierarchy, and emails the requester, Zofia Żółkiewska (jiri@kun.cz), an "
+        "invitation to the B2B site."
+    ) in page
+    assert 'value="Approve prospect"' in page
     assert prospect_get(prospect.prospect_number).status == Prospect.Status.NEW
+    assert not CustomerHierarchy.objects.using("commerce").exists()
+
+
+def test_decision_buttons_are_at_the_top_of_the_record(back_office):
+    prospect = ProspectFactory()
+
+    page = back_office.get(hq_url("commerce_prospect_change", prospect.pk)).content.decode()
+
+    top = page[page.index('id="decision-top"') :]
+    assert top.index(hq_url("commerce_prospect_approve", prospect.pk)) < top.index("<fieldset")
+    assert hq_url("commerce_prospect_reject", prospect.pk) in top[: top.index("<fieldset")]
+    assert 'id="decision-bottom"' in page
+
+
+def test_reject_page_says_what_rejecting_does(back_office):
+    prospect = ProspectFactory(company_name="Žluťoučký kůň s.r.o.", email="jiri@kun.cz")
+
+    page = back_office.get(hq_url("commerce_prospect_reject", prospect.pk)).content.decode()
+
+    assert "Rejecting Žluťoučký kůň s.r.o. closes the request of Zofia Żółkiewska" in page
+    assert "jiri@kun.cz" in page and 'name="reason"' in page
+
+
+def test_the_prospect_page_names_the_language(back_office):
+    prospect = ProspectFactory(language="cs")
+
+    page = back_office.get(hq_url("commerce_prospect_change", prospect.pk)).content.decode()
+    polish = back_office.get(
+        hq_url("commerce_prospect_change", prospect.pk), HTTP_ACCEPT_LANGUAGE="pl"
+    ).content.decode()
+
+    assert '<div class="readonly">Czech</div>' in page
+    assert '<div class="readonly">cs</div>' not in page
+    assert '<div class="readonly">czeski</div>' in polish
 
 
 def test_reject_form_requires_a_reason(back_office):
