@@ -15,6 +15,7 @@ RECORD_FIELDS = ("prospect_number", "version", "created_at", "updated_at")
 
 @admin.register(Account, site=sales_site)
 class AccountAdmin(SalesRecordAdmin):
+    list_title = _("Accounts")
     list_display = (
         "account_number",
         "name",
@@ -76,6 +77,7 @@ class AccountAdmin(SalesRecordAdmin):
 
 @admin.register(Contact, site=sales_site)
 class ContactAdmin(SalesRecordAdmin):
+    list_title = _("Contacts")
     list_display = ("contact_number", "full_name", "email", "phone", "account", "prospect_number")
     search_fields = ("contact_number", "first_name", "last_name", "email", "prospect_number")
     list_select_related = ("account",)

@@ -9,6 +9,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.utils import formats, timezone
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -81,7 +82,10 @@ class SalesRecordAdmin(ConsoleAdmin):
             return forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and formfield is not None:
+            formfield.widget.attrs["rows"] = 3  # a comment or description, not a document
+        return formfield
 
     @admin.display(description=_("language"))
     def language_name(self, obj) -> str:
@@ -130,6 +134,22 @@ class TimelineAdmin(SalesRecordAdmin):
     """A record page with action buttons, its timeline (newest first) and a note form."""
 
     change_form_template = "admin/sales/record_change_form.html"
+
+    # List columns that keep the lists within 1280 px.
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_with_reason(self, obj) -> str:
+        """ "Open · New", "Disqualified · Cannot contact"; "Won" where the reason repeats it."""
+        status, reason = obj.get_status_display(), obj.get_status_reason_display()
+        return status if reason == status else f"{status} · {reason}"
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created_on(self, obj) -> str:
+        return formats.date_format(timezone.localtime(obj.created_at))
+
+    @admin.display(description=_("prospect"), ordering="prospect_number")
+    def prospect(self, obj) -> str | None:
+        return obj.prospect_number or None
 
     def record_actions(self, request, obj) -> list[dict]:
         raise NotImplementedError

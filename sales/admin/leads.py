@@ -88,11 +88,10 @@ class LeadAdmin(TimelineAdmin):
         "topic",
         "company_name",
         "contact_name",
-        "prospect_number",
-        "status",
-        "status_reason",
+        "prospect",
+        "status_with_reason",
         "owner",
-        "created_at",
+        "created_on",
     )
     list_filter = (LeadViewFilter, "status", "lead_source")
     search_fields = ("topic", "company_name", "last_name", "email", "prospect_number")

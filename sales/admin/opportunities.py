@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django import forms
 from django.contrib import admin
 from django.utils.functional import Promise
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from consoles.sales import sales_site
@@ -56,14 +56,14 @@ CLOSES = {
 
 @admin.register(Opportunity, site=sales_site)
 class OpportunityAdmin(TimelineAdmin):
+    list_title = _("Opportunities")
     # What fits at 1280 px: the contact and the prospect are on the record's page.
     list_display = (
-        "opportunity_number",
+        "number",
         "topic",
         "account",
         "owner",
-        "status",
-        "status_reason",
+        "status_with_reason",
         "revenue",
         "close_date",
     )
@@ -131,6 +131,13 @@ class OpportunityAdmin(TimelineAdmin):
     @admin.display(description=_("originating lead"))
     def lead_link(self, opportunity: Opportunity):
         return self.link(opportunity.originating_lead)
+
+    @admin.display(description=_("number"), ordering="opportunity_number")
+    def number(self, opportunity: Opportunity):
+        # Kept on one line: "OP-" alone above "000003" reads as two things.
+        return format_html(
+            '<span style="white-space: nowrap">{}</span>', opportunity.opportunity_number
+        )
 
     @admin.display(description=_("revenue"), ordering="estimated_revenue")
     def revenue(self, opportunity: Opportunity) -> str:

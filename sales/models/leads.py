@@ -70,6 +70,8 @@ class Lead(Pipeline, PartyFields):
     EDITABLE_FIELD_NAMES = ("topic", "status_reason", *PARTY_FIELD_NAMES)
 
     class Meta(Pipeline.Meta):
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
         indexes = [
             models.Index(fields=["owner", "status"], name="sales_lead_owner_status"),
             models.Index(fields=["lead_source", "-created_at"], name="sales_lead_source"),

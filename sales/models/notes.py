@@ -33,6 +33,8 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"

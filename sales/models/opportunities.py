@@ -69,6 +69,7 @@ class Opportunity(Pipeline):
     EDITABLE_FIELD_NAMES = ("topic", "status_reason", "estimated_revenue", "description")
 
     class Meta(Pipeline.Meta):
+        verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         indexes = [models.Index(fields=["owner", "status"], name="sales_opp_owner_status")]
 
@@ -135,6 +136,8 @@ class OpportunityClose(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("opportunity close")
+        verbose_name_plural = _("opportunity closes")
 
     def __str__(self) -> str:
         return f"{self.opportunity.opportunity_number} {self.get_outcome_display()}"

@@ -51,6 +51,8 @@ class Account(Mirrored):
 
     class Meta:
         ordering = ["name", "account_number"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
 
     def __str__(self) -> str:
         return f"{self.account_number} {self.name}"
@@ -76,6 +78,8 @@ class Contact(Mirrored):
 
     class Meta:
         ordering = ["last_name", "first_name", "contact_number"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
 
     def __str__(self) -> str:
         return f"{self.contact_number} {self.full_name}"
