@@ -10,6 +10,8 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from django.conf import settings
 
+from tests.browser.catalogue import sources_of
+
 LANGUAGES = ("pl", "cs")
 # %(name)s, %s, %d… (not %%); {name} in python-brace-format messages.
 PERCENT_PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([sdifrxXeEgGco])")
@@ -117,3 +119,35 @@ def test_every_message_is_translated_and_not_fuzzy(language):
 def test_the_check_names_what_is_wrong(msgid, string, flags, expected):
     why = problem(Message(msgid, string, flags=flags))
     assert (why is None) if expected is None else why.startswith(expected), why
+
+
+ENGLISH = sources_of(
+    [
+        Message("Approve", "Zatwierdź"),
+        Message("Run now: %(name)s", "Uruchom teraz: %(name)s", flags=("python-format",)),
+        Message(("%(count)d second", "%(count)d seconds"), ("", "", "", "")),
+        Message("ID", "ID"),  # the same in Polish: not English left over
+        Message("Search", ""),  # untranslated: English on the page
+        Message("%(name)s (%(code)s)", "%(name)s (%(code)s)"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "msgid"),
+    [
+        ("Approve", "Approve"),
+        ("  Approve\n ", "Approve"),
+        ("Zatwierdź", None),
+        ("Run now: 1010 Customers", "Run now: %(name)s"),
+        ("3 seconds", "%(count)d seconds"),
+        ("1 second", "%(count)d second"),
+        ("Oldest email waiting 3 seconds", None),  # a %d is filled by a number, nothing else
+        ("ID", None),
+        ("Search", "Search"),
+        ("Hurtownia (C-000001)", None),  # only placeholders: any text would match
+        ("42", None),
+    ],
+)
+def test_english_left_on_a_page_is_found_by_its_msgid(text, msgid):
+    assert ENGLISH.msgid_of(text) == msgid

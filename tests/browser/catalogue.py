@@ -7,11 +7,13 @@ strings the consoles show.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import django.contrib.admin
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from django.conf import settings
 from playwright.sync_api import Page
@@ -111,26 +113,32 @@ def _pattern(msgid: str) -> re.Pattern | None:
     return re.compile(pattern, re.DOTALL)
 
 
-@cache
-def english_sources(language: str) -> EnglishSources:
+def sources_of(messages: Iterable[Message]) -> EnglishSources:
+    """The msgids of these messages whose translation is not the msgid itself."""
     exact: dict[str, str] = {}
     patterns: list[tuple[re.Pattern, str]] = []
+    for message in messages:
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for source in filter(None, sources):
+            msgid = normalized(source)
+            if "<" in msgid or all(normalized(form or "") == msgid for form in forms):
+                continue  # markup is never one text node; the same in both languages is fine
+            if PLACEHOLDER.search(msgid):
+                if pattern := _pattern(msgid):
+                    patterns.append((pattern, msgid))
+            else:
+                exact.setdefault(msgid.replace("%%", "%"), msgid)
+    return EnglishSources(exact=exact, patterns=patterns)
+
+
+@cache
+def english_sources(language: str) -> EnglishSources:
+    messages: list[Message] = []
     for path in _catalogue_files(language):
         with path.open("rb") as po:
-            catalogue = read_po(po, locale=language)
-        for message in catalogue:
-            sources = message.id if isinstance(message.id, tuple) else (message.id,)
-            forms = message.string if isinstance(message.string, tuple) else (message.string,)
-            for source in filter(None, sources):
-                msgid = normalized(source)
-                if "<" in msgid or all(normalized(form) == msgid for form in forms):
-                    continue  # markup is never one text node; the same in both languages is fine
-                if PLACEHOLDER.search(msgid):
-                    if pattern := _pattern(msgid):
-                        patterns.append((pattern, msgid))
-                else:
-                    exact.setdefault(msgid.replace("%%", "%"), msgid)
-    return EnglishSources(exact=exact, patterns=patterns)
+            messages += read_po(po, locale=language)
+    return sources_of(messages)
 
 
 def visible_strings(page: Page) -> list[str]:
