@@ -1,15 +1,13 @@
 """Countries in the reader's alphabet (core.collation): Polish and Czech letters of their own
 after their base letter, every other order as Unicode's default."""
 
-import pyuca
 import pytest
+import pyuca
 from django.utils import translation
 from django_countries import countries
 
 from core.collation import sort_key
 from core.models import PartyFields
-
-# django-countries' cached lists are per language; the order is asserted on the lists it serves.
 
 
 def _names(language: str) -> list[str]:
