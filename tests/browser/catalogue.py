@@ -60,7 +60,9 @@ VISIBLE_STRINGS_JS = """
       }
     }
     const phrasing = [...element.children].every((child) => inline.includes(child.localName));
-    if (element.childElementCount && phrasing && element.textContent.length <= 300) {
+    const parts = [...element.querySelectorAll("[lang]")];
+    const foreign = parts.some((part) => part.lang !== pageLanguage);
+    if (element.childElementCount && phrasing && !foreign && element.textContent.length <= 300) {
       strings.add(element.textContent);
     }
   }
