@@ -2,6 +2,7 @@
 every plural form filled, and the translation's placeholders those of the msgid."""
 
 import re
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.core.management import call_command
 
 from tests.browser.catalogue import sources_of
 
@@ -151,3 +153,36 @@ ENGLISH = sources_of(
 )
 def test_english_left_on_a_page_is_found_by_its_msgid(text, msgid):
     assert ENGLISH.msgid_of(text) == msgid
+
+
+def _msgids(path: Path) -> set[str]:
+    with path.open("rb") as po:
+        messages = [message.id for message in read_po(po) if message.id]
+    return {msgid[0] if isinstance(msgid, tuple) else msgid for msgid in messages}
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs GNU gettext")
+def test_the_catalogues_hold_exactly_the_messages_of_the_code(tmp_path, monkeypatch, settings):
+    """makemessages (README's command) into a copy of locale/ adds and drops no msgid."""
+    copy = tmp_path / "locale"
+    shutil.copytree(Path(settings.BASE_DIR) / "locale", copy)
+    settings.LOCALE_PATHS = [copy]
+    monkeypatch.chdir(settings.BASE_DIR)
+    call_command(
+        "makemessages",
+        locale=list(LANGUAGES),
+        no_obsolete=True,
+        ignore_patterns=[".venv", "var", "tests", "bench"],
+        verbosity=0,
+    )
+    problems = []
+    for language in LANGUAGES:
+        before = _msgids(catalogue_path(language))
+        after = _msgids(copy / language / "LC_MESSAGES" / "django.po")
+        problems += [
+            f"{language}: not in the catalogue: {msgid!r}" for msgid in sorted(after - before)
+        ]
+        problems += [
+            f"{language}: no longer in the code: {msgid!r}" for msgid in sorted(before - after)
+        ]
+    assert not problems, "run makemessages (README, Translations):\n" + "\n".join(problems)
