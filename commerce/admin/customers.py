@@ -4,6 +4,7 @@ credit limit, which its own page sets through the service."""
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ from core.access import actor_name
 from core.currencies import validate_currency
 from core.models import ADDRESS_FIELD_NAMES
 
-from .base import CommerceRecordAdmin, audit_trail
+from .base import CommerceRecordAdmin, audit_trail, language_name
 
 
 class CreditLimitForm(forms.Form):
@@ -41,22 +42,20 @@ class CreditLimitForm(forms.Form):
 @admin.register(Customer, site=hq_site)
 class CustomerAdmin(CommerceRecordAdmin):
     change_form_template = "admin/hq/commerce/customer/change_form.html"
+    # What fits at 1280 px; the credit limit type, balance and prospect are on the record.
     list_display = (
         "account_number",
-        "party_type",
+        "kind",
         "name",
         "email",
         "country",
-        "credit_limit",
+        "credit_limit_shown",
         "currency",
-        "credit_limit_type",
-        "balance",
         "blocked",
-        "prospect_number",
     )
     list_filter = ("party_type", "blocked", "credit_limit_type")
     search_fields = ("account_number", "name", "email", "last_name", "prospect_number")
-    readonly_fields = ("available_credit_display", "audit_trail")
+    readonly_fields = ("language_name", "available_credit_display", "audit_trail")
     party_fieldsets = (
         (
             _("Customer"),
@@ -70,7 +69,7 @@ class CustomerAdmin(CommerceRecordAdmin):
                     "email",
                     "phone",
                     "job_title",
-                    "language",
+                    "language_name",
                     "tax_id",
                     "website",
                     "blocked",
@@ -100,11 +99,27 @@ class CustomerAdmin(CommerceRecordAdmin):
             fieldsets.append(self.credit_fieldset)
         return [*fieldsets, self.audit_fieldset]
 
+    @admin.display(description=_("type"), ordering="party_type")
+    def kind(self, customer: Customer) -> str:
+        return customer.get_party_type_display()
+
+    @admin.display(description=_("credit limit"), ordering="credit_limit")
+    def credit_limit_shown(self, customer: Customer):
+        """Organizations hold the credit limit; a person's column stays empty (SPEC §8)."""
+        if customer.party_type != Customer.PartyType.ORGANIZATION:
+            return None
+        return formats.number_format(customer.credit_limit, 2, force_grouping=True)
+
+    @admin.display(description=_("language"))
+    def language_name(self, customer: Customer) -> str:
+        return language_name(customer.language)
+
     @admin.display(description=_("available credit"))
     def available_credit_display(self, customer: Customer) -> str:
         if customer.available_credit is None:
             return gettext("No limit is checked (credit limit type “None”).")
-        return f"{customer.available_credit} {customer.currency}"
+        amount = formats.number_format(customer.available_credit, 2, force_grouping=True)
+        return f"{amount} {customer.currency}"
 
     @admin.display(description=_("changes"))
     def audit_trail(self, customer: Customer) -> str:
@@ -150,6 +165,9 @@ class CustomerAdmin(CommerceRecordAdmin):
             perform=credit_limit_set,
             title=gettext("Credit limit of %(name)s") % {"name": customer.name},
             intro=gettext("The open balance is %(balance)s %(currency)s; it is kept by the orders.")
-            % {"balance": customer.balance, "currency": customer.currency},
+            % {
+                "balance": formats.number_format(customer.balance, 2, force_grouping=True),
+                "currency": customer.currency,
+            },
             submit_label=gettext("Save credit limit"),
         )

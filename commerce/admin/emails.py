@@ -15,30 +15,30 @@ from core.admin.display import preformatted, shortened
 from core.admin.options import ConsoleAdmin
 from core.validators import validate_multiline
 
-from .base import DB, CommerceRecordAdmin
+from .base import DB, CommerceRecordAdmin, language_name, short_datetime
 
 
 @admin.register(EmailNotification, site=hq_site)
 class EmailNotificationAdmin(CommerceRecordAdmin):
+    # What fits at 1280 px; the subject and body are on the record.
     list_display = (
         "type",
         "recipient",
-        "language",
-        "subject",
+        "language_name",
         "status",
         "attempts",
-        "created_at",
-        "sent_at",
+        "created",
+        "sent",
         "short_last_error",
     )
     list_filter = ("type", "status")
     search_fields = ("recipient",)
     actions = ("send_again",)
-    readonly_fields = ("text_body", "html_source")
+    readonly_fields = ("language_name", "text_body", "html_source")
     fieldsets = (
         (
             _("Email"),
-            {"fields": ("notification_id", "type", "recipient", "language", "subject")},
+            {"fields": ("notification_id", "type", "recipient", "language_name", "subject")},
         ),
         (
             _("Delivery"),
@@ -55,6 +55,18 @@ class EmailNotificationAdmin(CommerceRecordAdmin):
         ),
         (_("Body"), {"fields": ("text_body", "html_source")}),
     )
+
+    @admin.display(description=_("language"))
+    def language_name(self, notification: EmailNotification) -> str:
+        return language_name(notification.language)
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, notification: EmailNotification) -> str | None:
+        return short_datetime(notification.created_at)
+
+    @admin.display(description=_("sent"), ordering="sent_at")
+    def sent(self, notification: EmailNotification) -> str | None:
+        return short_datetime(notification.sent_at)
 
     @admin.display(description=_("last error"))
     def short_last_error(self, notification: EmailNotification) -> str:
@@ -105,22 +117,26 @@ class DeclineMessageAdmin(ConsoleAdmin):
     access_groups = (COMMERCE_BACK_OFFICE,)
     db_alias = DB
     form = DeclineMessageForm
-    list_display = ("category", "language", "short_text", "updated_at", "updated_by")
+    list_display = ("category", "language_name", "short_text", "updated_at", "updated_by")
     list_filter = ("category", "language")
     search_fields = ("text",)
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("category", "language", "text")
-        return ("category", "language", "text", "updated_at", "updated_by")
+        return ("category", "language_name", "text", "updated_at", "updated_by")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("category", "language", "updated_at", "updated_by")
+        return ("category", "language_name", "updated_at", "updated_by")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_name(self, message: DeclineMessage) -> str:
+        return language_name(message.language)
 
     @admin.display(description=_("customer-facing message"))
     def short_text(self, message: DeclineMessage) -> str:

@@ -2,11 +2,12 @@
 sync job reads, which the back office may send back to it."""
 
 from django.contrib import admin
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
-from commerce import jobs, services
+from commerce import jobs, selectors, services
 from commerce.models import ChannelRequest, JobRun
 from consoles.hq import hq_site
 from core.access import actor_name
@@ -15,27 +16,64 @@ from core.admin.display import shortened
 from .base import CommerceRecordAdmin
 
 
+class FoundNoWorkFilter(admin.SimpleListFilter):
+    """Scheduled runs that found no work are hidden unless asked for: the default is "hidden",
+    not Django's "All"."""
+
+    title = _("runs that found no work")
+    parameter_name = "no_work"
+    SHOWN = "shown"
+
+    def lookups(self, request, model_admin):
+        return [("hidden", _("hidden")), (self.SHOWN, _("shown"))]
+
+    def choices(self, changelist):
+        shown = self.value() == self.SHOWN
+        yield {
+            "selected": not shown,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("hidden"),
+        }
+        yield {
+            "selected": shown,
+            "query_string": changelist.get_query_string({self.parameter_name: self.SHOWN}),
+            "display": _("shown"),
+        }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.SHOWN:
+            return queryset
+        return selectors.job_runs_found_work(queryset)
+
+
 @admin.register(JobRun, site=hq_site)
 class JobRunAdmin(CommerceRecordAdmin):
     change_list_template = "admin/hq/commerce/jobrun/change_list.html"
+    # What fits at 1280 px; the last sign of life and the end time are on the record.
     list_display = (
         "job",
         "trigger",
-        "started_at",
-        "last_seen_at",
-        "finished_at",
+        "started",
         "duration",
         "rows",
         "errors",
         "outcome",
         "short_message",
     )
-    list_filter = ("job", "outcome")
+    list_filter = (FoundNoWorkFilter, "job", "outcome", "trigger")
+
+    @admin.display(description=_("started"), ordering="started_at")
+    def started(self, run: JobRun) -> str:
+        """Runs a minute apart differ in their seconds."""
+        local = timezone.localtime(run.started_at)
+        return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M:%S}"
 
     @admin.display(description=_("duration"))
     def duration(self, run: JobRun):
         seconds = run.duration_seconds
-        return None if seconds is None else gettext("%(seconds).1f s") % {"seconds": seconds}
+        if seconds is None:
+            return None
+        return gettext("%(seconds)s s") % {"seconds": formats.number_format(seconds, 1)}
 
     @admin.display(description=_("message"))
     def short_message(self, run: JobRun) -> str:

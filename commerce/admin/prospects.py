@@ -63,7 +63,7 @@ class ProspectAdmin(CommerceRecordAdmin):
     list_title = _("All prospects")
     change_form_template = "admin/hq/commerce/prospect/change_form.html"
     list_display = (
-        "prospect_number",
+        "number",
         "company_name",
         "contact_name",
         "email",
@@ -71,6 +71,7 @@ class ProspectAdmin(CommerceRecordAdmin):
         "status",
         "created",
     )
+    list_display_links = ("number",)
     list_filter = ("status", ("country", CountryFilter))
     search_fields = ("prospect_number", "company_name", "email", "last_name")
     actions = ("approve_selected", "reject_selected")
@@ -134,6 +135,10 @@ class ProspectAdmin(CommerceRecordAdmin):
         (_("In Sales"), {"fields": ("sales_records",)}),
         (_("Transition log"), {"fields": ("transition_log",)}),
     )
+
+    @admin.display(description=_("number"), ordering="prospect_number")
+    def number(self, prospect: Prospect) -> str:
+        return prospect.prospect_number
 
     @admin.display(description=_("contact name"), ordering="last_name")
     def contact_name(self, prospect: Prospect) -> str:

@@ -42,6 +42,7 @@ from .jobs import (  # noqa: F401
     job_backlog_oldest,
     job_backlog_seconds,
     job_run_list,
+    job_runs_found_work,
     job_runs_latest,
 )
 

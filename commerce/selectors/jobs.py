@@ -71,3 +71,9 @@ def job_runs_latest(*, per_job: int) -> dict[str, list[JobRun]]:
     for run in ranked.filter(rank__lte=per_job).order_by("job", "rank"):
         runs.setdefault(run.job, []).append(run)
     return runs
+
+
+def job_runs_found_work(runs: QuerySet[JobRun]) -> QuerySet[JobRun]:
+    """Without the scheduled runs that found nothing to do: beat's safety net starts one a
+    minute per job, and they would bury the runs that did something."""
+    return runs.exclude(trigger="schedule", rows=0, errors=0, outcome=JobRun.Outcome.SUCCEEDED)

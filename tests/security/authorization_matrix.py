@@ -81,7 +81,7 @@ PAGES = {
     "hq:app_list[axes]": hq("404", "ok", "ok"),
     "hq:app_list[auth]": hq("404", "404", "ok"),
     "hq/(?P<url>.*)$": hq("404", "404", "404"),
-    "hq:commerce.prospect:approve": hq("405", "405", "405"),
+    "hq:commerce.prospect:approve": hq("ok", "403", "ok"),
     "hq:commerce.prospect:reject": hq("ok", "403", "ok"),
     "hq:commerce.customer:credit_limit": hq("ok", "403", "ok"),
     "hq:commerce.customerhierarchy:member_add": hq("ok", "403", "ok"),

@@ -161,3 +161,31 @@ def test_integrator_and_superuser_see_and_change_schedules(request, task, who):
     task.refresh_from_db()
     assert not task.enabled
     assert task.interval.every == 300
+
+
+@pytest.mark.parametrize("language", ["pl", "cs"])
+def test_the_hq_index_does_not_list_schedules_for_back_office_in_any_language(
+    back_office, language
+):
+    index = back_office.get("/hq/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert 'id="glance-back-office"' in index  # the index itself opens, with its figures
+    assert "django_celery_beat" not in index
+    assert "/hq/django_celery_beat/" not in index
+
+
+def test_back_office_cannot_reach_a_schedule_through_history_or_autocomplete(back_office, task):
+    history = back_office.get(_url("django_celery_beat_periodictask_history", task.pk))
+    search = back_office.get(
+        "/hq/autocomplete/",
+        {
+            "app_label": "django_celery_beat",
+            "model_name": "periodictask",
+            "field_name": "interval",
+            "term": "60",
+        },
+    )
+
+    assert history.status_code == 403
+    assert search.status_code in (403, 404)  # 404: no field searches schedules
+    assert "Łódź safety net" not in search.content.decode()

@@ -43,7 +43,7 @@ def test_credit_limit_is_edited_through_the_service_and_shown_with_its_audit(bac
     assert "The open balance is 400.00 EUR" in form.content.decode()
     page = response.content.decode()
     assert "The credit limit of Hurtownia Łódź is saved." in page
-    assert "4600.00 PLN" in page  # available credit
+    assert "4,600.00 PLN" in page  # available credit, in the reader's format
     trail = audit_trail_of(page)
     assert "<td>ewa.backoffice</td>" in trail
     assert "<td>credit_limit_type</td>" in trail and "<td>balance</td>" in trail
@@ -80,7 +80,8 @@ def test_organization_page_shows_credit_balance_and_available_credit(back_office
 
     page = back_office.get(hq_url("commerce_customer_change", organization.pk)).content.decode()
 
-    assert "1000.00" in page and "250.50" in page and "749.50 EUR" in page
+    # In the reader's format: grouped thousands (English here).
+    assert "1,000.00" in page and "250.50" in page and "749.50 EUR" in page
     assert hq_url("commerce_customer_credit_limit", organization.pk) in page
 
 
@@ -101,3 +102,33 @@ def test_audit_list_is_read_only_and_searchable_by_key(back_office, admin_member
     entry = AuditEntry.objects.using("commerce").first()
     assert back_office.post(hq_url("commerce_auditentry_change", entry.pk), {}).status_code == 403
     assert back_office.get("/hq/commerce/auditentry/add/").status_code == 403
+
+
+def test_customer_list_shows_type_credit_currency_and_blocked(back_office):
+    CustomerFactory(credit_limit=Decimal("12500.5"), currency="PLN", blocked=True)
+    PersonCustomerFactory()
+
+    page = back_office.get("/hq/commerce/customer/").content.decode()
+
+    header = page[page.index("<thead>") : page.index("</thead>")]
+    for column in ("Type", "Credit limit", "Currency", "Blocked"):
+        assert column in header
+    assert "Credit limit type" not in header and "Balance" not in header
+    assert "12,500.50" in page and "PLN" in page
+    assert "Organization" in page and "Person" in page
+    assert 'alt="True"' in page  # blocked
+
+
+def test_customer_page_names_the_language(back_office):
+    customer = CustomerFactory(language="cs")
+
+    page = back_office.get(hq_url("commerce_customer_change", customer.pk)).content.decode()
+    czech = back_office.get(
+        hq_url("commerce_customer_change", customer.pk), HTTP_ACCEPT_LANGUAGE="cs"
+    ).content.decode()
+
+    assert '<div class="readonly">Czech</div>' in page
+    assert (
+        '<div class="readonly">česky</div>' in czech
+        or '<div class="readonly">čeština</div>' in czech
+    )

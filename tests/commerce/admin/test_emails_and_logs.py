@@ -43,3 +43,13 @@ def test_transition_log_is_searchable_by_object_key(back_office):
 
     assert wanted.prospect_number in page.content.decode()
     assert other.prospect_number not in page.content.decode()
+
+
+def test_emails_name_their_language_in_the_list_and_on_the_page(back_office):
+    email = EmailNotificationFactory(language="pl")
+
+    listing = back_office.get("/hq/commerce/emailnotification/").content.decode()
+    page = back_office.get(hq_url("commerce_emailnotification_change", email.pk)).content.decode()
+
+    assert ">Polish<" in listing and ">pl<" not in listing
+    assert '<div class="readonly">Polish</div>' in page

@@ -1,6 +1,9 @@
 """HQ's job runs with "Run now", and the staged channel requests (commerce/admin/jobs.py)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from commerce.models import ChannelRequest, JobRun
 from tests.factories import ChannelRequestFactory, JobRunFactory
@@ -76,3 +79,46 @@ def test_staged_requests_filter_by_state(back_office):
 
     assert failed.email in page.content.decode()
     assert new.email not in page.content.decode()
+
+
+def test_scheduled_runs_that_found_no_work_are_hidden_by_default(back_office):
+    JobRunFactory(trigger="schedule", rows=0, errors=0, message="idle safety net")
+    JobRunFactory(trigger="schedule", rows=4, message="scheduled with rows")
+    JobRunFactory(trigger="hand", rows=0, message="asked by hand")
+    JobRunFactory(trigger="schedule", rows=0, errors=1, message="found a bad row")
+
+    default = back_office.get("/hq/commerce/jobrun/").content.decode()
+    shown = back_office.get("/hq/commerce/jobrun/", {"no_work": "shown"}).content.decode()
+
+    assert "idle safety net" not in default
+    for kept in ("scheduled with rows", "asked by hand", "found a bad row"):
+        assert kept in default and kept in shown
+    assert "idle safety net" in shown
+    # The filter offers both, "hidden" chosen until "shown" is.
+    assert "runs that found no work" in default
+    assert 'class="selected"><a href="?">hidden' in default.replace("\n", "").replace("  ", "")
+
+
+def test_job_run_list_shows_start_with_seconds_duration_rows_and_errors(back_office):
+    run = JobRunFactory(rows=1234, errors=2, outcome=JobRun.Outcome.PARTIAL)
+    JobRun.objects.using("commerce").filter(pk=run.pk).update(
+        started_at=run.finished_at - timedelta(seconds=2.5)
+    )
+    started = timezone.localtime(run.finished_at - timedelta(seconds=2.5))
+
+    page = back_office.get("/hq/commerce/jobrun/").content.decode()
+
+    assert f"{started:%H:%M:%S}" in page
+    assert "2.5 s" in page
+    assert "1,234" in page and ">2<" in page
+    assert "Succeeded with row errors" in page
+
+
+def test_run_now_buttons_sit_in_their_own_row_under_the_title(back_office):
+    page = back_office.get("/hq/commerce/jobrun/").content.decode()
+
+    title = page.index("<h1>")
+    buttons = page.index('id="run-now"')
+    assert title < buttons < page.index('id="changelist"')
+    assert 'class="object-tools"' not in page[buttons : page.index('id="changelist"')]
+    assert page.count("Run now: ") == 3
