@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordResetForm,
+    SetPasswordForm,
     UsernameField,
 )
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.boundfield import BoundField
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -20,10 +22,10 @@ from django_countries import countries
 
 from core.identity import email_normalize
 from core.models import REQUESTER_FIELD_NAMES
-from core.validators import normalize_phone
 
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUserRequest
-from .selectors import partner_membership
+from .phones import phone_international
+from .selectors import partner_access_withdrawn, partner_membership
 
 HONEYPOT_FIELD = "fax"
 
@@ -42,6 +44,39 @@ AUTOCOMPLETE = {
     "country": "country",
     "website": "url",
 }
+
+
+class MarkedBoundField(BoundField):
+    """Marks an invalid input with a class besides Django's aria-invalid, so the stylesheet
+    gives every kind of input (checkboxes and selects too) the same red border."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if attrs.get("aria-invalid") == "true":
+            attrs["class"] = " ".join(filter(None, (attrs.get("class"), "input--invalid")))
+        return attrs
+
+
+class SiteForm(forms.Form):
+    bound_field_class = MarkedBoundField
+
+
+class SiteModelForm(forms.ModelForm):
+    bound_field_class = MarkedBoundField
+
+    def add_error(self, field, error) -> None:
+        # The model's clean() checks again what a form field has refused already ("required"
+        # after "Enter a valid email address"): a field keeps its first message only.
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            fresh = {
+                name: errors
+                for name, errors in error.error_dict.items()
+                if name not in self._errors
+            }
+            if not fresh:
+                return
+            error = ValidationError(fresh)
+        super().add_error(field, error)
 
 
 @functools.cache
@@ -85,7 +120,7 @@ def _party_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
     return model_field.formfield(**kwargs)
 
 
-class OnboardingRequestForm(forms.ModelForm):
+class OnboardingRequestForm(SiteModelForm):
     """The sign-up form of SPEC §10; it validates, `onboarding_request_create` stores."""
 
     accept_terms = forms.BooleanField(
@@ -104,12 +139,17 @@ class OnboardingRequestForm(forms.ModelForm):
         fields = REQUESTER_FIELD_NAMES
         formfield_callback = _party_formfield
         widgets = {
+            # Text, not type=url: browsers would refuse "firma.pl", which the field completes.
+            "website": forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
             "phone": forms.TelInput(),
             "comments": forms.Textarea(attrs={"rows": 4}),
             "country": CountrySelect(),
         }
         help_texts = {
-            "phone": _("International format, for example +48 12 345 67 89."),
+            "phone": _(
+                "For example +48 12 345 67 89; a number without the country code is read as "
+                "one of the country in the address."
+            ),
             "tax_id": _("VAT or company registration number, if you have one."),
             "comments": _("Anything we should know: products of interest, expected volumes…"),
         }
@@ -130,15 +170,24 @@ class OnboardingRequestForm(forms.ModelForm):
         # Stored and compared in its one form (SPEC §11: variants of one address are one).
         return email_normalize(self.cleaned_data["email"])
 
-    def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data["phone"])
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # Read with the chosen country (known only once every field is cleaned), stored in E.164.
+        if phone := cleaned_data.get("phone"):
+            try:
+                cleaned_data["phone"] = phone_international(
+                    phone, country=cleaned_data.get("country")
+                )
+            except ValidationError as error:
+                self.add_error("phone", error)
+        return cleaned_data
 
     def party_values(self) -> dict:
         """The cleaned party fields of SPEC §5, without the terms box and the honeypot."""
         return {name: self.cleaned_data[name] for name in REQUESTER_FIELD_NAMES}
 
 
-class RequestStatusForm(forms.Form):
+class RequestStatusForm(SiteForm):
     reference = forms.UUIDField(
         label=_("Reference"),
         help_text=_("The reference shown after you sent your request, also in our email."),
@@ -151,6 +200,8 @@ class RequestStatusForm(forms.Form):
 
 
 class PartnerSignInForm(AuthenticationForm):
+    bound_field_class = MarkedBoundField
+
     """Signs in partner users only, and only while the channel copy says they are active."""
 
     username = UsernameField(
@@ -164,24 +215,45 @@ class PartnerSignInForm(AuthenticationForm):
             "Please enter the email address and password of your B2B account. The password "
             "is case-sensitive."
         ),
-        "no_access": _(
-            "This account has no access to the B2B site. If your organization's admin removed "
-            "you, ask them to add you again."
-        ),
+        "no_access": _("This account has no access to the B2B site."),
+        "withdrawn": _("Your access to this organization was withdrawn. Ask your administrator."),
     }
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
 
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login" and self._access_withdrawn():
+                raise ValidationError(self.error_messages["withdrawn"], code="withdrawn") from None
+            raise
+
+    def _access_withdrawn(self) -> bool:
+        """An admin's removal deactivates the login, which authenticate() refuses like a wrong
+        password; only the right password learns why. A locked-out client learns nothing, and
+        django-axes has counted the try as a failure either way."""
+        if getattr(self.request, "axes_locked_out", False):
+            return False
+        return partner_access_withdrawn(
+            username=self.cleaned_data.get("username", ""),
+            password=self.cleaned_data.get("password", ""),
+        )
+
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
         member = partner_membership(user_id=user.pk)
+        if member is not None and member.access_withdrawn:
+            raise ValidationError(self.error_messages["withdrawn"], code="withdrawn")
         if member is None or not member.has_access:
             raise ValidationError(self.error_messages["no_access"], code="no_access")
 
 
 class PartnerPasswordResetForm(PasswordResetForm):
     """Resets the password of partner users with access; staff reset theirs elsewhere."""
+
+    bound_field_class = MarkedBoundField
 
     def get_users(self, email):
         return (
@@ -191,7 +263,13 @@ class PartnerPasswordResetForm(PasswordResetForm):
         )
 
 
-class OrganizationUserForm(forms.ModelForm):
+class PartnerSetPasswordForm(SetPasswordForm):
+    """Django's form for a new password, its invalid inputs marked like the site's others."""
+
+    bound_field_class = MarkedBoundField
+
+
+class OrganizationUserForm(SiteModelForm):
     """Add or edit an organization user; the rules live on PartnerUserRequest (model clean)."""
 
     class Meta:
@@ -216,13 +294,16 @@ class OrganizationUserForm(forms.ModelForm):
             self.fields["language"] = forms.ChoiceField(
                 label=_("Language"),
                 choices=settings.LANGUAGES,
-                initial=get_language(),
                 help_text=_("The language of the invitation email."),
             )
+            # The admin's own language (the page's); the blank request would preselect none.
+            self.initial["language"] = self.initial.get("language") or get_language()
         if "role" in self.fields:
             role = cast(forms.ChoiceField, self.fields["role"])
             role.choices = ChannelHierarchyMember.Role.choices
             role.help_text = _("Admins can manage the organization's users.")
+            # Most people added are colleagues who order; making an admin is a deliberate choice.
+            self.initial["role"] = self.initial.get("role") or ChannelHierarchyMember.Role.USER
         self.fields["spending_limit"].widget.attrs.update(min="0", step="0.01")
 
     def values(self) -> dict:

@@ -188,6 +188,11 @@ class ChannelHierarchyMember(MembershipTerms):
         return self.status == self.Status.ACTIVE and self.access_revoked_at is None
 
     @property
+    def access_withdrawn(self) -> bool:
+        """Removed by an admin on the site, or by HQ: not a membership that is still to start."""
+        return self.status == self.Status.REMOVED or self.access_revoked_at is not None
+
+    @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,7 @@ from .hq import InvitationLink, invitation_lookup, prospect_status_for_request
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUser, PartnerUserRequest
 
 DB = "channel"
+USERS_DB = "default"
 # How long a request HQ refused stays on the Organization users page.
 FAILED_REQUESTS_SHOWN_DAYS = 14
 
@@ -68,6 +71,28 @@ def partner_membership(*, user_id: int) -> ChannelHierarchyMember | None:
         )
         .first()
     )
+
+
+def partner_access_withdrawn(*, username: str, password: str) -> bool:
+    """Whether these are the right email and password of a partner user whose access was
+    withdrawn; such a sign-in is refused with that reason rather than as a wrong password.
+
+    One password hash whatever the answer, so a wrong password tells nothing by its timing.
+    """
+    user = (
+        get_user_model()
+        .objects.using(USERS_DB)
+        .filter(username=username, is_active=False)
+        .only("pk", "password")
+        .first()
+    )
+    if user is None:
+        make_password(password)
+        return False
+    if not check_password(password, user.password):
+        return False
+    member = partner_membership(user_id=user.pk)
+    return member is not None and member.access_withdrawn
 
 
 def _current_members():

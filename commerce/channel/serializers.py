@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -9,10 +10,11 @@ from rest_framework import serializers
 from core.identity import email_normalize
 from core.models import REQUESTER_FIELD_NAMES
 from core.serializer_fields import EmailAddressField
-from core.validators import normalize_phone
+from core.validators import validate_single_line
 
 from .forms import HONEYPOT_FIELD
 from .models import ChannelHierarchyMember, OnboardingRequest, PartnerUserRequest
+from .phones import phone_international
 from .selectors import PUBLIC_STATUSES
 
 
@@ -20,8 +22,10 @@ class WebsiteField(serializers.URLField):
     """As on the sign-up form, a website typed without a scheme ("firma.pl") is taken as https."""
 
     def to_internal_value(self, data) -> str:
-        website = super().to_internal_value(data)
-        return forms.URLField(assume_scheme="https").to_python(website) or ""
+        # Completed before the URL is checked, which would refuse "firma.pl".
+        if isinstance(data, str):
+            data = forms.URLField(assume_scheme="https").to_python(data)
+        return super().to_internal_value(data)
 
 
 class OnboardingRequestSerializer(serializers.ModelSerializer):
@@ -54,6 +58,9 @@ class OnboardingRequestSerializer(serializers.ModelSerializer):
             "terms_accepted",
             HONEYPOT_FIELD,
         )
+        # The phone is read with the country in validate(); the model's E.164 check would
+        # refuse a national number first.
+        extra_kwargs = {"phone": {"validators": [validate_single_line]}}
 
     @property
     def honeypot_filled(self) -> bool:
@@ -64,8 +71,12 @@ class OnboardingRequestSerializer(serializers.ModelSerializer):
     def validate_email(self, value: str) -> str:
         return email_normalize(value)
 
-    def validate_phone(self, value: str) -> str:
-        return normalize_phone(value)
+    def validate(self, attrs: dict) -> dict:
+        try:
+            attrs["phone"] = phone_international(attrs["phone"], country=attrs.get("country"))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"phone": error.messages}) from error
+        return attrs
 
     def validate_terms_accepted(self, value: bool) -> bool:
         if not value:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import invitations, organization_users, portal, sign_in, sign_up
+from .views import invitations, organization_users, page, portal, sign_in, sign_up
 
 app_name = "channel"
 
 urlpatterns = [
     path("", sign_up.home, name="home"),
+    path("favicon.ico", page.favicon, name="favicon"),
     path("partner/sign-up/", sign_up.sign_up, name="sign-up"),
     path("partner/sign-up/done/<uuid:request_id>/", sign_up.sign_up_done, name="sign-up-done"),
     path("partner/request-status/", sign_up.request_status, name="request-status"),

@@ -62,6 +62,18 @@ def test_valid_request_is_stored_with_exact_unicode_and_normalised_values(anonym
     assert stored.status == OnboardingRequest.Status.RECEIVED
 
 
+def test_a_national_phone_is_read_in_the_country_and_a_bare_domain_taken_as_https(
+    anonymous_client,
+):
+    response = anonymous_client.post(
+        URL, _payload(phone="512 345 678", country="PL", website="zolc-lodz.pl"), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    stored = _stored().get(request_id=response.json()["request_id"])
+    assert (stored.phone, stored.website) == ("+48512345678", "https://zolc-lodz.pl")
+
+
 def test_language_defaults_to_the_language_of_the_request(anonymous_client):
     response = anonymous_client.post(URL, _payload(), format="json", HTTP_ACCEPT_LANGUAGE="pl")
 
@@ -76,7 +88,8 @@ def test_language_defaults_to_the_language_of_the_request(anonymous_client):
         ({"company_name": "Ł" * 161}, {"company_name"}),
         ({"first_name": "Łuc\x07ja", "city": "Łódź\nCentrum"}, {"first_name", "city"}),
         ({"comments": "ok\x1b[31m"}, {"comments"}),
-        ({"phone": "601 123 456"}, {"phone"}),
+        ({"phone": "12"}, {"phone"}),
+        ({"phone": "601 123 456", "country": "XX"}, {"country"}),
         ({"phone": "+48 12"}, {"phone"}),
         ({"country": "XX"}, {"country"}),
         ({"email": "lucja at kun.cz"}, {"email"}),

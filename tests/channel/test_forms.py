@@ -113,12 +113,13 @@ def test_line_breaks_are_refused_in_single_lines_but_kept_in_comments():
     assert not _form(comments="Ahoj\x07").is_valid()
 
 
-@pytest.mark.parametrize("phone", ["601 234 567", "+48 12", "+48 abc def ghi", "0048123456789"])
-def test_phone_must_be_international(phone):
+@pytest.mark.parametrize("phone", ["+48 12", "+48 abc def ghi", "12", "+999 123 456 789"])
+def test_an_impossible_phone_number_is_refused(phone):
     form = _form(phone=phone)
     assert not form.is_valid()
     assert form.errors["phone"] == [
-        "Enter the phone number in international format, for example +48 12 345 67 89."
+        "Enter a phone number with the country code, for example +48 12 345 67 89, or as it is "
+        "dialled within the country of the address."
     ]
 
 
@@ -126,6 +127,28 @@ def test_phone_is_normalised_to_e164():
     form = _form(phone=" +48 (12) 345-67-89 ")
     assert form.is_valid(), form.errors
     assert form.party_values()["phone"] == "+48123456789"
+
+
+@pytest.mark.parametrize(
+    ("phone", "country", "stored"),
+    [
+        ("512 345 678", "PL", "+48512345678"),
+        ("601 234 567", "CZ", "+420601234567"),
+        ("0048 512 345 678", "CZ", "+48512345678"),  # dialled from Czechia with its prefix
+        ("+420 601 234 567", "PL", "+420601234567"),  # a country code wins over the country
+    ],
+)
+def test_a_national_phone_number_is_read_in_the_chosen_country(phone, country, stored):
+    form = _form(phone=phone, country=country)
+    assert form.is_valid(), form.errors
+    assert form.party_values()["phone"] == stored
+
+
+def test_a_national_phone_number_without_a_valid_country_is_refused_once():
+    form = _form(phone="512 345 678", country="XX")
+    assert not form.is_valid()
+    assert set(form.errors) == {"country", "phone"}
+    assert len(form.errors["phone"]) == 1
 
 
 @pytest.mark.parametrize("country", ["XX", "Poland", "pl ", "<b>PL</b>"])
@@ -140,6 +163,25 @@ def test_bad_email_is_refused(email):
     form = _form(email=email)
     assert not form.is_valid()
     assert form.errors["email"] == ["Enter a valid email address."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("zolc-lodz.pl", "https://zolc-lodz.pl"),
+        ("www.zolc-lodz.pl/o-nas", "https://www.zolc-lodz.pl/o-nas"),
+        ("http://zolc-lodz.pl", "http://zolc-lodz.pl"),
+    ],
+)
+def test_a_website_without_a_scheme_is_taken_as_https(typed, stored):
+    form = _form(website=typed)
+    assert form.is_valid(), form.errors
+    assert form.party_values()["website"] == stored
+
+
+def test_the_website_input_is_text_so_browsers_let_a_bare_domain_through():
+    html = str(_form()["website"])
+    assert 'type="text"' in html and 'inputmode="url"' in html
 
 
 def test_bad_website_is_refused():

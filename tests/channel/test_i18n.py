@@ -64,14 +64,14 @@ TRANSLATED = {
                 f"Zaproszenie do konta firmowego Kůň & <Syn> s.r.o. w {STORE_NAME}"
             ),
             EmailNotification.Type.PARTNER_USER_JOINED: (
-                "Petra Nováková dołączył(a) do konta firmowego Kůň & <Syn> s.r.o."
+                "Petra Nováková ma teraz dostęp do konta firmowego Kůň & <Syn> s.r.o."
             ),
         },
         "expires_in_7_days": "Link działa jednorazowo i wygasa za 7 dni.",
         "expires_in_2_days": "Link działa jednorazowo i wygasa za 2 dni.",
         "reason": "Mimo naši <oblast>",
         "password_reset_subject": f"Zresetuj hasło w {STORE_NAME}",
-        "phone_error": "Podaj numer telefonu w formacie międzynarodowym",
+        "email_error": "Wpisz poprawny adres e-mail.",
     },
     "cs": {
         "submit": "Odeslat žádost",
@@ -92,14 +92,14 @@ TRANSLATED = {
                 f"Pozvánka k firemnímu účtu Kůň & <Syn> s.r.o. v {STORE_NAME}"
             ),
             EmailNotification.Type.PARTNER_USER_JOINED: (
-                "Petra Nováková se připojil(a) k firemnímu účtu Kůň & <Syn> s.r.o."
+                "Nový uživatel firemního účtu Kůň & <Syn> s.r.o.: Petra Nováková"
             ),
         },
         "expires_in_7_days": "Odkaz funguje jednou a jeho platnost vyprší za 7 dní.",
         "expires_in_2_days": "Odkaz funguje jednou a jeho platnost vyprší za 2 dny.",
         "reason": "Mimo naši <oblast>",
         "password_reset_subject": f"Obnovte si heslo v {STORE_NAME}",
-        "phone_error": "Zadejte telefonní číslo v mezinárodním formátu",
+        "email_error": "Zadejte platnou e-mailovou adresu.",
     },
 }
 LANGUAGES = list(TRANSLATED)
@@ -194,11 +194,11 @@ def test_a_sign_up_in_the_language_stores_the_input_byte_for_byte(client, langua
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_errors_are_translated_and_the_input_is_shown_back_unchanged(client, language):
-    data = {**SIGN_UP_DATA, "company_name": "Kůň & <Syn> s.r.o.", "phone": "12"}
+    data = {**SIGN_UP_DATA, "company_name": "Kůň & <Syn> s.r.o.", "email": "zaneta@"}
     page = client.post(f"/{language}{SIGN_UP}", data).content.decode()
 
-    assert TRANSLATED[language]["phone_error"] in page
-    assert "international format" not in page
+    assert TRANSLATED[language]["email_error"] in page
+    assert "Enter a valid email address." not in page
     assert 'value="Kůň &amp; &lt;Syn&gt; s.r.o."' in page
     assert not OnboardingRequest.objects.using("channel").exists()
 

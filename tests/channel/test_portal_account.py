@@ -103,3 +103,20 @@ def test_the_portal_works_while_hq_is_down(organization, monkeypatch):
         "/partner/sign-in/", {"username": organization.admin_email, "password": PASSWORD}
     )
     assert response.status_code == 302 and response["Location"] == ACCOUNT
+
+
+@pytest.mark.parametrize(("home", "account"), [("/", ACCOUNT), ("/pl/", "/pl" + ACCOUNT)])
+def test_a_signed_in_partner_s_home_page_is_their_account(organization, home, account):
+    client = signed_in(organization.admin_email)
+
+    response = client.get(home)
+
+    assert response.status_code == 302 and response["Location"] == account
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="hero"' not in page and organization.admin_email in page
+
+
+def test_the_home_page_of_someone_without_access_is_the_sign_up_call(client):
+    for home, call in (("/", "Request a business account"), ("/cs/", "Požádat o firemní účet")):
+        page = client.get(home).content.decode()
+        assert call in page and 'class="hero"' in page

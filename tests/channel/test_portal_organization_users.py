@@ -1,5 +1,6 @@
 """Organization users: admins add, edit and remove users; HQ applies it through the jobs."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -104,7 +105,7 @@ def test_adding_a_user_goes_through_the_jobs_and_ends_active(admin, organization
     request.refresh_from_db()
     assert request.status == PartnerUserRequest.Status.APPLIED
     listed = admin.get(USERS).content.decode()
-    assert listed.count("<td>Jiří Žluťoučký</td>") == 1
+    assert listed.count('<td data-label="Name">Jiří Žluťoučký</td>') == 1
     assert "Pending" not in listed
     assert "2,500.50 EUR" in listed
 
@@ -226,6 +227,46 @@ def test_required_fields_and_text_rules(admin):
     assert "Enter a valid email address." in html
     assert "Control characters" in html
     assert not PartnerUserRequest.objects.exists()
+
+
+def test_each_refused_field_shows_one_message_and_is_marked(admin):
+    html = _add(admin, first_name="", email="not-an-email", role="").content.decode()
+
+    for name in ("first_name", "email", "role"):
+        (errors,) = re.findall(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', html)
+        assert errors.count("<li>") == 1, (name, errors)
+        (element,) = re.findall(rf'<(?:input|select)[^>]*name="{name}"[^>]*>', html)
+        assert 'aria-invalid="true"' in element and "input--invalid" in element
+    # The model's own check of required fields does not repeat "required" under the email.
+    assert html.count("This field is required.") == 2
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "cs"])
+def test_a_new_user_is_a_user_in_the_admins_language_unless_chosen_otherwise(
+    organization, language
+):
+    prefix = "" if language == "en" else f"/{language}"
+    html = signed_in(organization.admin_email).get(prefix + ADD).content.decode()
+
+    assert re.search(r'<option value="user" selected>', html)
+    assert not re.search(r'<option value="admin" selected>', html)
+    assert re.search(rf'<option value="{language}" selected>', html)
+
+
+def test_the_users_table_labels_each_cell_for_phones(admin, organization):
+    html = admin.get(USERS).content.decode()
+
+    assert 'class="table table--stack"' in html
+    for label in ("Name", "Email", "Role", "Spending limit", "Status"):
+        assert f'data-label="{label}"' in html
+    row = re.search(r"<tbody>.*?</tr>", html, re.S).group(0)
+    assert f'<td data-label="Email">{organization.admin_email}</td>' in row
+
+
+def test_the_users_table_labels_are_in_the_page_language(organization):
+    html = signed_in(organization.admin_email).get("/pl" + USERS).content.decode()
+
+    assert 'data-label="Name"' not in html and 'data-label="Email"' not in html
 
 
 def test_html_in_names_is_shown_as_text(admin, organization):

@@ -18,6 +18,8 @@ from .portal_support import PASSWORD, approved_organization, signed_in
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 SIGN_IN = "/partner/sign-in/"
+WITHDRAWN = "Your access to this organization was withdrawn. Ask your administrator."
+WRONG_PASSWORD = "Please enter the email address and password of your B2B account."
 
 
 def _sign_in(client, username: str, password: str = PASSWORD):
@@ -94,6 +96,7 @@ def test_a_removed_member_is_refused_at_once_and_their_session_ends(organization
     again = _sign_in(Client(), "eva@kun.cz")
     assert again.status_code == 200
     assert "_auth_user_id" not in again.wsgi_request.session
+    assert WITHDRAWN in again.content.decode()
 
 
 def test_a_member_hq_removed_is_refused_once_1010_has_copied_it(organization):
@@ -111,9 +114,42 @@ def test_a_member_hq_removed_is_refused_once_1010_has_copied_it(organization):
 
     response = colleague_client.get("/partner/account/", follow=True)
     assert response.redirect_chain[-1][0].startswith(SIGN_IN)
-    assert "Your access to the B2B site is not active." in response.content.decode()
+    assert WITHDRAWN in response.content.decode()
     assert "_auth_user_id" not in colleague_client.session
-    assert "_auth_user_id" not in _sign_in(Client(), "eva@kun.cz").wsgi_request.session
+    again = _sign_in(Client(), "eva@kun.cz")
+    assert "_auth_user_id" not in again.wsgi_request.session
+    assert WITHDRAWN in again.content.decode()
+
+
+def test_a_user_an_admin_removed_is_told_so_only_with_the_right_password(organization):
+    _colleague(organization)
+    admin = signed_in(organization.admin_email)
+    (colleague,) = [u for u in _users(admin) if u["email"] == "eva@kun.cz"]
+    admin.post(f"/partner/organization/users/{colleague['account_number']}/remove/")
+
+    right = _sign_in(Client(), "Eva@kun.cz").content.decode()
+    wrong = _sign_in(Client(), "eva@kun.cz", "wrong-password").content.decode()
+
+    assert WITHDRAWN in right and WRONG_PASSWORD not in right
+    assert WRONG_PASSWORD in wrong and WITHDRAWN not in wrong
+
+
+def test_a_removed_user_is_throttled_like_anyone_and_learns_nothing_while_locked(
+    organization, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    _colleague(organization)
+    admin = signed_in(organization.admin_email)
+    (colleague,) = [u for u in _users(admin) if u["email"] == "eva@kun.cz"]
+    admin.post(f"/partner/organization/users/{colleague['account_number']}/remove/")
+
+    for _ in range(3):
+        _sign_in(Client(), "eva@kun.cz", "wrong-password")
+    locked = _sign_in(Client(), "eva@kun.cz")
+
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts." in locked.content.decode()
+    assert WITHDRAWN not in locked.content.decode()
 
 
 def test_sign_out_ends_the_session(organization):

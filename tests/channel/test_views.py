@@ -4,6 +4,7 @@ import re
 import uuid
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from commerce.channel.models import OnboardingRequest
@@ -102,7 +103,7 @@ def test_post_without_csrf_token_is_refused_and_stores_nothing():
 
 def test_invalid_sign_up_shows_errors_next_to_the_fields_and_stores_nothing(client):
     response = _post(
-        client, email="not-an-email", phone="601 234 567", city="Łódź\x1b", accept_terms=""
+        client, email="not-an-email", phone="12", city="Łódź\x1b", accept_terms="", country=""
     )
 
     html = response.content.decode()
@@ -115,11 +116,38 @@ def test_invalid_sign_up_shows_errors_next_to_the_fields_and_stores_nothing(clie
         html,
         re.S,
     )
-    assert "Enter the phone number in international format" in html
+    assert "Enter a phone number with the country code" in html
     assert "Control characters (such as tabs or line breaks) are not allowed here." in html
     assert "Please accept the terms to send your request." in html
     # What the visitor typed is kept, Unicode intact.
     assert 'value="Hurtownia Łódź Sp. z o.o."' in html
+
+
+INVALID_INPUTS = {
+    "email": ("<input", "not-an-email"),
+    "phone": ("<input", "12"),
+    "city": ("<input", "Łódź\x1b"),
+    "country": ("<select", ""),
+    "accept_terms": ("<input", ""),
+}
+
+
+def test_every_invalid_input_is_marked_and_each_message_shown_once(client):
+    html = _post(client, **{name: value for name, (_, value) in INVALID_INPUTS.items()}).content
+    html = html.decode()
+
+    for name, (tag, _) in INVALID_INPUTS.items():
+        (element,) = re.findall(rf'{tag}[^>]*name="{name}"[^>]*>', html)
+        assert 'aria-invalid="true"' in element, element
+        assert re.search(r'class="[^"]*\binput--invalid\b', element), element
+        errors = re.findall(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', html, re.S)
+        assert len(errors) == 1 and errors[0].count("<li>") == 1, (name, errors)
+    # The summary points at the fields and repeats none of their messages.
+    summary = re.search(r'<div class="alert alert--error" role="alert">(.*?)</div>', html, re.S)
+    assert summary.group(1).count("<li>") == 0
+    for valid in ("company_name", "first_name", "street"):
+        (element,) = re.findall(rf'<input[^>]*name="{valid}"[^>]*>', html)
+        assert "aria-invalid" not in element and "input--invalid" not in element
 
 
 def test_html_in_input_is_escaped_when_the_form_is_shown_again(client):
@@ -276,3 +304,19 @@ def test_the_country_list_is_in_the_visitors_language_and_keeps_the_choice(clien
     shown_again = _post(client, country="CZ", email="bad").content.decode()
     assert '<option value="CZ" selected>Czechia</option>' in shown_again
     assert shown_again.count(" selected>") == 1
+
+
+def test_every_page_links_the_favicon_and_favicon_ico_leads_to_it(client):
+    page = client.get(SIGN_UP).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg").endswith("static/favicon.svg")
+
+
+@pytest.mark.parametrize("prefix", ["", "/pl", "/cs"])
+def test_the_brand_leads_to_the_home_page_in_the_page_language(client, prefix):
+    page = client.get(f"{prefix}{SIGN_UP}").content.decode()
+
+    assert f'<a class="brand" href="{prefix}/">' in page

@@ -1,7 +1,9 @@
-"""The site's layout around every page, and its one-message notice page."""
+"""The site's layout around every page, its one-message notice page, and its icon."""
 
 from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
 
 
 def page(request, template: str, context: dict | None = None, *, status: int = 200):
@@ -12,3 +14,9 @@ def page(request, template: str, context: dict | None = None, *, status: int = 2
 
 def notice(request, *, title: str, message: str, status: int = 200):
     return page(request, "channel/notice.html", {"title": title, "message": message}, status=status)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links; the site has an SVG icon."""
+    return redirect(static("favicon.svg"), permanent=True)

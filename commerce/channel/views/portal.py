@@ -37,10 +37,9 @@ def partner_required(view=None, *, admin: bool = False):
                 logout(request)
                 messages.error(
                     request,
-                    _(
-                        "Your access to the B2B site is not active. If your organization's "
-                        "admin removed you, ask them to add you again."
-                    ),
+                    _("Your access to this organization was withdrawn. Ask your administrator.")
+                    if member is not None and member.access_withdrawn
+                    else _("Your access to the B2B site is not active."),
                 )
                 return redirect("channel:sign-in")
             if admin and not member.is_admin:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..access import request_partner
 from ..forms import OnboardingRequestForm, RequestStatusForm
 from ..selectors import PUBLIC_STATUSES, onboarding_request_public_status
 from ..services import onboarding_request_create
@@ -19,6 +20,9 @@ def _status_context(status: str) -> dict:
 
 @require_GET
 def home(request):
+    # A signed-in partner has an account already: their portal, not the call to sign up.
+    if request_partner(request) is not None:
+        return redirect("channel:account")
     return page(request, "channel/home.html")
 
 
