@@ -71,6 +71,25 @@ VISIBLE_STRINGS_JS = """
 """
 
 
+# Interface text the translation replaces: column headings, labels, legends, section headings,
+# buttons, filter titles. Record titles and table cells (data) are left out.
+INTERFACE_JS = """
+(skipped) => {
+  const pageLanguage = document.documentElement.lang;
+  const selector = "thead th, label, legend, fieldset h2, .module h2, caption, dt, button, "
+    + "input[type=submit], .object-tools a, #changelist-filter h3, #changelist-filter summary";
+  return [...document.body.querySelectorAll(selector)]
+    .filter((element) => !element.closest(skipped)
+      && element.checkVisibility({checkVisibilityCSS: true})
+      && (element.closest("[lang]")?.lang || pageLanguage) === pageLanguage)
+    .map((element) => element.matches("input") ? element.value : element.textContent);
+}
+"""
+# Fewer letters than this is an abbreviation or a code ("ID", "PLN", "B2B"), alike in every
+# language.
+WORD_LETTERS = 4
+
+
 def normalized(text: str) -> str:
     return " ".join(text.split())
 
@@ -87,6 +106,8 @@ class EnglishSources:
 
     exact: dict[str, str]
     patterns: list[tuple[re.Pattern, str]]
+    # Msgids the language writes the same way ("Status", "B2B"): fine on its pages.
+    same: frozenset[str] = frozenset()
 
     def msgid_of(self, text: str) -> str | None:
         """The msgid this text is the untranslated form of, or None."""
@@ -119,19 +140,23 @@ def sources_of(messages: Iterable[Message]) -> EnglishSources:
     """The msgids of these messages whose translation is not the msgid itself."""
     exact: dict[str, str] = {}
     patterns: list[tuple[re.Pattern, str]] = []
+    same: set[str] = set()
     for message in messages:
         sources = message.id if isinstance(message.id, tuple) else (message.id,)
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
         for source in filter(None, sources):
             msgid = normalized(source)
-            if "<" in msgid or all(normalized(form or "") == msgid for form in forms):
-                continue  # markup is never one text node; the same in both languages is fine
+            if all(normalized(form or "") == msgid for form in forms):
+                same.add(msgid)
+                continue
+            if "<" in msgid:
+                continue  # markup is never one text node
             if PLACEHOLDER.search(msgid):
                 if pattern := _pattern(msgid):
                     patterns.append((pattern, msgid))
             else:
                 exact.setdefault(msgid.replace("%%", "%"), msgid)
-    return EnglishSources(exact=exact, patterns=patterns)
+    return EnglishSources(exact=exact, patterns=patterns, same=frozenset(same))
 
 
 @cache
@@ -162,3 +187,21 @@ def english_on_page(page: Page, language: str, *, data: tuple[str, ...] = ()) ->
         if msgid is not None:
             found.append(repr(text) if msgid == text else f"{text!r} (msgid {msgid!r})")
     return sorted(set(found))
+
+
+def interface_strings(page: Page) -> set[str]:
+    return {s for s in map(normalized, page.evaluate(INTERFACE_JS, SKIPPED_ELEMENTS)) if s}
+
+
+def same_as_english(
+    page: Page, english: Page, language: str, *, data: tuple[str, ...] = ()
+) -> list[str]:
+    """Interface text of the page that reads exactly as on the same page in English, though
+    the catalogues do not write it the same way: never marked for translation ("Revenue")."""
+    same = english_sources(language).same
+    skipped = {normalized(value) for value in data}
+    return sorted(
+        text
+        for text in interface_strings(page) & interface_strings(english)
+        if text not in same and text not in skipped and len(LETTER.findall(text)) >= WORD_LETTERS
+    )

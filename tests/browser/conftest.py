@@ -5,8 +5,9 @@ tests/integration, so jobs, dual-write and mail run as in production. Playwright
 downloads a browser: it drives /usr/bin/chromium (installed by .ci/run with apt).
 """
 
+import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -22,7 +23,7 @@ from tests.integration.conftest import (  # noqa: F401  (fixtures and the hook t
     worker_env,
 )
 
-from .catalogue import english_on_page
+from .catalogue import english_on_page, same_as_english
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -148,6 +149,13 @@ def _where(page: Page) -> str:
     return f"{url.path}{'?' if url.query else ''}{url.query} [{page.viewport_size['width']} px]"
 
 
+def in_english(url: str) -> str:
+    """The same page in English: the site's have no language prefix then, the consoles none."""
+    parts = urlsplit(url)
+    path = re.sub(rf"^/({'|'.join(LOCALES)})(?=/)", "", parts.path)
+    return urlunsplit(parts._replace(path=path))
+
+
 def visit(page: Page, url: str) -> list[str]:
     """Open the page; a problem when it answers with an error."""
     response = page.goto(url)
@@ -163,17 +171,25 @@ def page_problems(
     axe: Axe | None = None,
     fits: bool = True,
     data: tuple[str, ...] = (),
+    english: Page | None = None,
 ) -> list[str]:
-    """What is wrong with the open page: English left on a pl/cs page (by the catalogues),
-    horizontal overflow (when it must `fit` the window), serious axe-core violations."""
+    """What is wrong with the open page: English left on a pl/cs page (by the catalogues, and,
+    with an `english` page of the same user, interface text that reads as on the same page in
+    English), horizontal overflow (when it must `fit` the window), serious axe-core violations."""
     where = f"{_where(page)} {language}"
     shown = page.evaluate("document.documentElement.lang")
     if shown != language:
         return [f"{where} is in {shown!r}, not {language!r}"]
     problems = []
-    if language != "en":
-        english = english_on_page(page, language, data=data)
-        problems += [f"{where} English: {text}" for text in english]
+    # The words are checked once, at the desktop width; a phone shows the same ones.
+    words = language != "en" and page.viewport_size["width"] >= DESKTOP["width"]
+    if words:
+        left = english_on_page(page, language, data=data)
+        problems += [f"{where} English: {text}" for text in left]
+    if words and english is not None:
+        english.goto(in_english(page.url))
+        same = same_as_english(page, english, language, data=data)
+        problems += [f"{where} as in English: {text!r}" for text in same]
     if fits and (extra := horizontal_overflow(page)):
         problems.append(f"{where} is {extra} px wider than the window")
     if axe is not None:

@@ -75,6 +75,8 @@ def test_hq_back_office_pages_speak_the_language_fit_and_show_their_actions(
     live_server, open_signed_in, axe, hq_records, language
 ):
     page = open_signed_in(hq_records["user"], language)
+    # The same pages in English, to compare with.
+    english = open_signed_in(hq_records["user"], "en") if language != "en" else None
     record = _url("commerce_prospect_change", hq_records["waiting"].pk)
     data = hq_records["data"]
     problems = []
@@ -88,7 +90,7 @@ def test_hq_back_office_pages_speak_the_language_fit_and_show_their_actions(
         _url("commerce_emailnotification_changelist"),
     ):
         problems += visit(page, f"{live_server.url}{path}")
-        problems += page_problems(page, language, axe=axe, data=data)
+        problems += page_problems(page, language, axe=axe, data=data, english=english)
     # With the integration off, HQ decides: approve and reject at the top of the record.
     problems += visit(page, f"{live_server.url}{record}")
     problems += action_problems(page, ("approve", "reject"), fold=DESKTOP["height"])
@@ -107,6 +109,8 @@ def test_dual_write_pages_speak_the_language_fit_and_show_pause_and_resume(
     live_server, open_signed_in, axe, sales_integration_enabled, dualwrite_records, language
 ):
     page = open_signed_in(dualwrite_records["user"], language)
+    # The same pages in English, to compare with.
+    english = open_signed_in(dualwrite_records["user"], "en") if language != "en" else None
     running = _url("dualwrite_mapstate_change", dualwrite_records["running"].pk)
     paused = _url("dualwrite_mapstate_change", dualwrite_records["paused"].pk)
     problems = []
@@ -117,7 +121,7 @@ def test_dual_write_pages_speak_the_language_fit_and_show_pause_and_resume(
         _url("dualwrite_deliveryerror_changelist"),
     ):
         problems += visit(page, f"{live_server.url}{path}")
-        problems += page_problems(page, language, axe=axe)
+        problems += page_problems(page, language, axe=axe, english=english)
     for width in (DESKTOP, PHONE):
         page.set_viewport_size(width)
         fold = DESKTOP["height"] if width == DESKTOP else None
