@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live server.
 
-They run in the PostgreSQL pass (`integration`), with the real Celery worker and SMTP server of
-tests/integration, so jobs, dual-write and mail run as in production. Playwright never
+They run in the PostgreSQL pass (`integration`). The journey uses the real Celery worker and
+SMTP server of tests/integration, so jobs, dual-write and mail run as in production; the walks
+through the consoles and the portal (test_consoles_*) build their records with tasks inline. Playwright never
 downloads a browser: it drives /usr/bin/chromium (installed by .ci/run with apt).
 """
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from config.celery import app as celery_app
 from tests.integration.conftest import (  # noqa: F401  (fixtures and the hook they need)
     celery_worker,
     pytest_runtest_makereport,
@@ -116,6 +118,16 @@ def blocking_violations(axe: Axe, page: Page) -> list[str]:
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def tasks_inline():
+    """Tasks run in this process while a test builds its records and looks at them: no worker
+    is needed, and no kick is left waiting in the broker for a worker that never comes."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

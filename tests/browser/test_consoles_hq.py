@@ -34,7 +34,7 @@ def _url(name: str, *args) -> str:
 
 
 @pytest.fixture
-def hq_records():
+def hq_records(tasks_inline):
     """An approved partner (customers, hierarchy, emails, job runs), a prospect waiting for a
     decision, a job run that found nothing, and the back-office user who works on them."""
     organization = approved_organization(
@@ -51,7 +51,7 @@ def hq_records():
 
 
 @pytest.fixture
-def dualwrite_records():
+def dualwrite_records(tasks_inline):
     """Every map registered, one running and one paused, a delivery error, an integrator."""
     running, paused, *_ = map_states_register()
     MapState.objects.filter(pk=running.pk).update(state=MapState.State.RUNNING)

@@ -19,7 +19,7 @@ PAGES = ("/", "/partner/organization/users/", "/partner/organization/users/add/"
 
 
 @pytest.fixture
-def partner_admin():
+def partner_admin(tasks_inline):
     """The signed-up admin of an approved organization with a second user on the site."""
     organization = approved_organization(first_name="Zofia", last_name="Żółkiewska-Łęcka")
     hierarchy_member_add(

@@ -34,7 +34,7 @@ def _url(name: str, *args, view: str | None = None) -> str:
 
 
 @pytest.fixture
-def sales_records():
+def sales_records(tasks_inline):
     """The rep's own open lead, a B2B commerce lead, an open opportunity, an account, a contact."""
     lead = LeadFactory(company_name="Kůň a spol. s.r.o.")
     LeadFactory(b2b_commerce=True, company_name="Hurtownia Żółć Łódź Sp. z o.o.")
