@@ -5,10 +5,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-PHONE_INVALID = _(
-    "Enter a phone number with the country code, for example +48 12 345 67 89, or as it is "
-    "dialled within the country of the address."
-)
+# Short: the sign-up form's help text tells the two ways to type a number.
+PHONE_INVALID = _("Enter a valid phone number.")
 
 
 def phone_international(value: str, *, country: str | None) -> str:

@@ -60,7 +60,15 @@ class OnboardingRequestSerializer(serializers.ModelSerializer):
         )
         # The phone is read with the country in validate(); the model's E.164 check would
         # refuse a national number first.
-        extra_kwargs = {"phone": {"validators": [validate_single_line]}}
+        extra_kwargs = {
+            "phone": {
+                "validators": [validate_single_line],
+                "help_text": _(
+                    "With the country code (+48 12 345 67 89), or as dialled within `country`; "
+                    "stored in E.164 form (+48123456789)."
+                ),
+            }
+        }
 
     @property
     def honeypot_filled(self) -> bool:

@@ -176,7 +176,8 @@ def _partner_login_save(link: InvitationLink, password: str):
 
 def _revoked(link: InvitationLink) -> NotAllowed:
     return NotAllowed(
-        _("This invitation was withdrawn: you are no longer a user of %(company)s.")
+        # Worded without "you are a user", which Polish and Czech would have to gender.
+        _("This invitation was withdrawn: you no longer have access to %(company)s.")
         % {"company": link.company_name},
         code="revoked",
     )

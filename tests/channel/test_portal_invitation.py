@@ -200,6 +200,7 @@ def test_a_removed_users_link_is_withdrawn(client, organization):
 
     assert page.status_code == 410
     assert "This invitation was withdrawn" in page.content.decode()
+    assert "You no longer have access to the business account of" in page.content.decode()
     assert "Email me a new link" not in page.content.decode()
     assert renewal.status_code == 410
     assert EmailNotification.objects.filter(type="partner_user_invited").count() == 1

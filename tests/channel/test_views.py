@@ -116,7 +116,7 @@ def test_invalid_sign_up_shows_errors_next_to_the_fields_and_stores_nothing(clie
         html,
         re.S,
     )
-    assert "Enter a phone number with the country code" in html
+    assert "Enter a valid phone number." in html
     assert "Control characters (such as tabs or line breaks) are not allowed here." in html
     assert "Please accept the terms to send your request." in html
     # What the visitor typed is kept, Unicode intact.
