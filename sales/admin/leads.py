@@ -148,15 +148,16 @@ class LeadAdmin(TimelineAdmin):
                 ("owner", "lead_source"),
                 ("prospect_number", "created_at"),
             )
-        fieldsets = [
-            (_("Lead"), {"fields": lead_fields}),
+        fieldsets = [(_("Lead"), {"fields": lead_fields})]
+        if obj is not None and obj.status == Lead.Status.QUALIFIED:
+            # What the lead became, before what it was.
+            links = ("account_link", "contact_link", "opportunity_link")
+            fieldsets.append((_("Qualification"), {"fields": links}))
+        fieldsets += [
             (_("Contact"), {"fields": LEAD_CONTACT_FIELDS}),
             (_("Company"), {"fields": LEAD_COMPANY_FIELDS}),
         ]
         if obj is not None:
-            if obj.status == Lead.Status.QUALIFIED:
-                links = ("account_link", "contact_link", "opportunity_link")
-                fieldsets.append((_("Qualification"), {"fields": links}))
             record = ("created_by_integration", "version", "updated_at")
             fieldsets.append((_("Record"), {"fields": record, "classes": ("collapse",)}))
         return self.language_by_name(request, obj, fieldsets)
