@@ -7,7 +7,9 @@ from core.models import TransitionLog as TransitionLogBase
 
 
 class TransitionLog(TransitionLogBase):
-    pass
+    class Meta(TransitionLogBase.Meta):
+        verbose_name = _("transition")
+        verbose_name_plural = _("transition log")
 
 
 class AuditEntry(models.Model):

@@ -33,6 +33,8 @@ class JobRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
         # Every run looks for its job's runs still marked running (jobs.job_runs_interrupted_close):
         # a handful of rows, however long the history of finished runs grows.
         indexes = [
@@ -67,19 +69,27 @@ class ChannelRequest(FSMModelMixin, models.Model):
 
     transition_log_model = "commerce.TransitionLog"
 
-    request_id = models.UUIDField(unique=True)
-    request_type = models.CharField(max_length=16, choices=Type.choices)
-    email = EmailAddressField(db_index=True)
-    payload = models.JSONField()
-    state = FSMField(choices=State.choices, default=State.NEW, protected=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    upload_run = models.ForeignKey(JobRun, null=True, blank=True, on_delete=models.SET_NULL)
-    staged_at = models.DateTimeField(auto_now_add=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    request_id = models.UUIDField(_("request reference"), unique=True)
+    request_type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    email = EmailAddressField(_("email"), db_index=True)
+    payload = models.JSONField(_("payload"))
+    state = FSMField(_("state"), choices=State.choices, default=State.NEW, protected=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    upload_run = models.ForeignKey(
+        JobRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("upload run"),
+    )
+    staged_at = models.DateTimeField(_("staged"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-staged_at", "-id"]
+        verbose_name = _("staged channel request")
+        verbose_name_plural = _("staged channel requests")
         indexes = [models.Index(fields=["state", "id"], name="commerce_staged_state")]
 
     def __str__(self) -> str:

@@ -26,7 +26,9 @@ class EmailNotification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    notification_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    notification_id = models.UUIDField(
+        _("notification ID"), default=uuid.uuid4, unique=True, editable=False
+    )
     type = models.CharField(_("type"), max_length=40, choices=Type.choices)
     # One notification per event: the key makes a retried or repeated event queue nothing.
     event_key = models.CharField(_("event"), max_length=120, unique=True)
@@ -48,6 +50,8 @@ class EmailNotification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="commerce_email_due")]
 
     def __str__(self) -> str:

@@ -61,6 +61,8 @@ class Prospect(FSMModelMixin, ChangeTracking, PartyFields):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("prospect")
+        verbose_name_plural = _("prospects")
         indexes = [
             models.Index(fields=["status", "-created_at"], name="commerce_prospect_status"),
             # Open requests are found by email case-insensitively (UPPER(email) = UPPER(%s)).
@@ -153,6 +155,8 @@ class Customer(ChangeTracking, Versioned):
 
     class Meta:
         ordering = ["account_number"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
 
     def __str__(self) -> str:
         return f"{self.account_number} {self.name}"
@@ -180,6 +184,7 @@ class CustomerHierarchy(models.Model):
 
     class Meta:
         ordering = ["hierarchy_id"]
+        verbose_name = _("customer hierarchy")
         verbose_name_plural = _("customer hierarchies")
 
     def __str__(self) -> str:
@@ -194,14 +199,24 @@ class HierarchyMember(FSMModelMixin, MembershipTerms):
     transition_log_model = "commerce.TransitionLog"
 
     hierarchy = models.ForeignKey(
-        CustomerHierarchy, on_delete=models.CASCADE, related_name="members"
+        CustomerHierarchy,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("customer hierarchy"),
     )
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="memberships")
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("customer"),
+    )
     status = FSMField(_("status"), choices=Status.choices, default=Status.PENDING, protected=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["hierarchy", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(fields=["hierarchy", "customer"], name="commerce_member_once")
         ]
@@ -237,6 +252,8 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
