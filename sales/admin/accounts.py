@@ -43,7 +43,7 @@ class AccountAdmin(SalesRecordAdmin):
         ),
         (_("Address"), {"fields": AddressFields.ADDRESS_FIELD_NAMES}),
         (_("Related"), {"fields": ("contact_links", "opportunity_links")}),
-        (_("Record"), {"fields": RECORD_FIELDS}),
+        (_("Record"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
     readonly_fields = (
         "account_number",
@@ -98,7 +98,7 @@ class ContactAdmin(SalesRecordAdmin):
             },
         ),
         (_("Address"), {"fields": AddressFields.ADDRESS_FIELD_NAMES}),
-        (_("Record"), {"fields": RECORD_FIELDS}),
+        (_("Record"), {"fields": RECORD_FIELDS, "classes": ("collapse",)}),
     )
     readonly_fields = (
         "contact_number",
