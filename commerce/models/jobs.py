@@ -18,8 +18,16 @@ class JobRun(models.Model):
         # Its process died (SIGKILL, a restart) while it ran; see jobs.job_runs_interrupted_close.
         INTERRUPTED = "interrupted", _("Interrupted")
 
+    class Trigger(models.TextChoices):
+        HAND = "hand", _("by hand")
+        API = "api", _("API")
+        COMMIT = "commit", _("after a change")
+        SCHEDULE = "schedule", _("schedule")
+
     job = models.CharField(_("job"), max_length=64, db_index=True)
-    trigger = models.CharField(_("trigger"), max_length=16, default="hand")
+    trigger = models.CharField(
+        _("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.HAND
+    )
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # Touched once per batch, so that a run whose process died can be told from a long one.

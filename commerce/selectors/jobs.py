@@ -76,4 +76,6 @@ def job_runs_latest(*, per_job: int) -> dict[str, list[JobRun]]:
 def job_runs_found_work(runs: QuerySet[JobRun]) -> QuerySet[JobRun]:
     """Without the scheduled runs that found nothing to do: beat's safety net starts one a
     minute per job, and they would bury the runs that did something."""
-    return runs.exclude(trigger="schedule", rows=0, errors=0, outcome=JobRun.Outcome.SUCCEEDED)
+    return runs.exclude(
+        trigger=JobRun.Trigger.SCHEDULE, rows=0, errors=0, outcome=JobRun.Outcome.SUCCEEDED
+    )
