@@ -107,7 +107,7 @@ def backlog_figures(site_name: str, *, back_office: bool) -> list[Figure]:
         return since is not None and now - since > alert
 
     staged_url = due_url = ""
-    if back_office:
+    if back_office:  # the lists behind the figures are the back office's
         staged_url = _url(
             "commerce_channelrequest_changelist",
             site_name,
@@ -127,13 +127,13 @@ def backlog_figures(site_name: str, *, back_office: bool) -> list[Figure]:
         Figure(
             gettext("Oldest staged request waiting"),
             _age(oldest["staged_requests"]),
-            staged_url,
+            staged_url if oldest["staged_requests"] else "",
             alarm=late(oldest["staged_requests"]),
         ),
         Figure(
             gettext("Oldest due email waiting"),
             _age(oldest["due_emails"]),
-            due_url,
+            due_url if oldest["due_emails"] else "",
             alarm=late(oldest["due_emails"]),
         ),
     ]
