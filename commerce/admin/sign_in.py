@@ -3,15 +3,43 @@ superusers, who may lift a lockout. axes' own admin would go on Django's default
 project does not serve."""
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from consoles.hq import hq_site
 from core.admin.access import ReadOnlyAccess
 
 from .accounts import ScheduleAccess
+from .base import short_datetime
+
+
+class LockedOutFilter(admin.BooleanFieldListFilter):
+    """axes names its fields in English only; the console's own words."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("locked out")
+
+
+class SignInColumns:
+    """The lists' columns with labels in the reader's language, and only what fits at 1280 px
+    (the browser's description is on each record's page). Days are picked with axes' date
+    hierarchy."""
+
+    @admin.display(description=_("time"), ordering="attempt_time")
+    def when(self, record) -> str | None:
+        return short_datetime(record.attempt_time)
+
+    @admin.display(description=_("username"), ordering="username")
+    def who(self, record) -> str:
+        return record.username
+
+    @admin.display(description=_("page"))
+    def where(self, record) -> str:
+        return record.path_info
 
 
 class SignInAccess(ScheduleAccess):
@@ -19,11 +47,22 @@ class SignInAccess(ScheduleAccess):
 
 
 @admin.register(AccessAttempt, site=hq_site)
-class HQAccessAttemptAdmin(SignInAccess, AccessAttemptAdmin):
+class HQAccessAttemptAdmin(SignInAccess, SignInColumns, AccessAttemptAdmin):
     list_title = _("Failed sign-in attempts")
     actions = ("lift_lockout",)
-    # The browser's description is on each record's page; the list keeps to who, where and when.
-    list_display = [name for name in AccessAttemptAdmin.list_display if name != "user_agent"]
+    list_display = ("when", "ip_address", "who", "where", "failures", "state")
+    list_filter = ()
+
+    @admin.display(description=_("failed sign-ins"), ordering="failures_since_start")
+    def failures(self, attempt: AccessAttempt) -> int:
+        return attempt.failures_since_start
+
+    @admin.display(description=_("state"))
+    def state(self, attempt: AccessAttempt) -> str:
+        left = axes_settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
+        if left <= 0:
+            return gettext("Locked out")
+        return ngettext("%(count)d attempt left", "%(count)d attempts left", left) % {"count": left}
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -55,12 +94,24 @@ class HQAccessAttemptAdmin(SignInAccess, AccessAttemptAdmin):
 
 
 @admin.register(AccessLog, site=hq_site)
-class HQAccessLogAdmin(ReadOnlyAccess, AccessLogAdmin):
+class HQAccessLogAdmin(ReadOnlyAccess, SignInColumns, AccessLogAdmin):
     access_groups = SignInAccess.access_groups
     list_title = _("Sign-ins")
+    list_display = ("when", "signed_out", "ip_address", "who", "where")
+    list_filter = ()
+
+    @admin.display(description=_("signed out"), ordering="logout_time")
+    def signed_out(self, entry: AccessLog) -> str | None:
+        return short_datetime(entry.logout_time)
 
 
 @admin.register(AccessFailureLog, site=hq_site)
-class HQAccessFailureLogAdmin(ReadOnlyAccess, AccessFailureLogAdmin):
+class HQAccessFailureLogAdmin(ReadOnlyAccess, SignInColumns, AccessFailureLogAdmin):
     access_groups = SignInAccess.access_groups
     list_title = _("Failed sign-ins")
+    list_display = ("when", "ip_address", "who", "where", "locked")
+    list_filter = (("locked_out", LockedOutFilter),)
+
+    @admin.display(description=_("locked out"), boolean=True, ordering="locked_out")
+    def locked(self, entry: AccessFailureLog) -> bool:
+        return entry.locked_out
