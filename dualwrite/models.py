@@ -102,6 +102,7 @@ class MapState(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = _("table map")
+        verbose_name_plural = _("table maps")
 
     def __str__(self) -> str:
         return f"{self.code} ({self.get_state_display()})"
@@ -138,6 +139,8 @@ class DeliveryError(models.Model):
 
     class Meta:
         ordering = ["-last_failed_at", "-id"]
+        verbose_name = _("delivery error")
+        verbose_name_plural = _("delivery errors")
         indexes = [models.Index(fields=["state", "map"], name="dualwrite_error_state")]
 
     def __str__(self) -> str:
@@ -166,6 +169,7 @@ class ConflictEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("conflict")
         verbose_name_plural = _("conflicts")
         indexes = [models.Index(fields=["map", "record_key", "field"], name="dualwrite_conflict_f")]
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.access import INTEGRATION_ADMINISTRATORS
 from core.admin.access import ReadOnlyAccess
@@ -29,9 +29,10 @@ def system_display(alias: str) -> str:
 
 
 def map_display(code: str) -> str:
-    """A map's name; a code no longer declared (an old log entry) shows as it is."""
+    """A map's name in the reader's language (the maps declare it for translation, like their
+    value labels); a code no longer declared (an old log entry) shows as it is."""
     table_map = MAPS.get(code)
-    return table_map.name if table_map else code
+    return gettext(table_map.name) if table_map else code
 
 
 def duration(seconds: float | None) -> str:
@@ -52,7 +53,7 @@ class MapFilter(admin.SimpleListFilter):
     parameter_name = "map"
 
     def lookups(self, request, model_admin):
-        return [(code, table_map.name) for code, table_map in MAPS.items()]
+        return [(code, map_display(code)) for code in MAPS]
 
     def queryset(self, request, queryset):
         return queryset.filter(map=self.value()) if self.value() else queryset
@@ -78,8 +79,26 @@ class DualwriteAdmin(ReadOnlyAccess, ConsoleAdmin):
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {"can_repair": self.has_repair_permission(request), **(extra_context or {})}
+        extra_context = {
+            "can_repair": self.has_repair_permission(request),
+            "list_title": self.list_title,
+            **(extra_context or {}),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_label(self, obj) -> str:
+        """A record's name in its page's title and breadcrumbs."""
+        return str(obj)
+
+    def record_actions(self, request, obj) -> list[dict]:
+        """The buttons at the top of a record's page (admin/console/record_actions.html)."""
+        return []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["record_label"] = context["subtitle"] = self.record_label(obj)
+            context["record_actions"] = self.record_actions(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def repair_path(self, route: str, name: str, view, kwargs: dict | None = None):
         return self.page_path(route, name, view, post_only=True, kwargs=kwargs)

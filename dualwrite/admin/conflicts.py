@@ -38,6 +38,13 @@ class ConflictEntryAdmin(DualwriteAdmin):
     )
     readonly_fields = fields
 
+    def record_label(self, conflict: ConflictEntry) -> str:
+        return gettext("%(record)s · %(field)s (%(map)s)") % {
+            "record": conflict.record_key,
+            "field": conflict.field,
+            "map": map_display(conflict.map),
+        }
+
     @admin.display(description=_("map"), ordering="map")
     def map_name(self, conflict: ConflictEntry) -> str:
         return map_display(conflict.map)

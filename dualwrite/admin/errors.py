@@ -6,7 +6,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import quote
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +104,8 @@ class DeliveryErrorAdmin(DualwriteAdmin):
     def get_urls(self):
         return [
             self.repair_path("retry-all/", "retry_all", self.retry_all_view),
+            self.page_path("<path:object_id>/retry/", "retry", self.retry_view),
+            self.page_path("<path:object_id>/skip/", "skip", self.skip_view),
             *super().get_urls(),
         ]
 
@@ -117,15 +119,76 @@ class DeliveryErrorAdmin(DualwriteAdmin):
         }
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The page's Retry and Skip buttons run the list's actions on this one error.
-        selected = (helpers.ACTION_CHECKBOX_NAME, unquote(object_id))
-        context = {
-            "retry_fields": [("action", "retry_selected"), selected],
-            "skip_fields": [("action", "skip_selected"), selected],
-        }
-        return super().change_view(
-            request, object_id, form_url, {**context, **(extra_context or {})}
+    def record_label(self, error: DeliveryError) -> str:
+        return gettext("%(record)s (%(map)s)") % self._words(error)
+
+    def record_actions(self, request, error: DeliveryError) -> list[dict]:
+        """An open error's buttons at the top of its page, each to its confirmation page."""
+        if not self.has_repair_permission(request) or error.state != DeliveryError.State.OPEN:
+            return []
+        key = quote(error.pk)
+        return [
+            {"label": _("Retry"), "url": self.page_url("retry", key), "primary": True},
+            {"label": _("Skip …"), "url": self.page_url("skip", key)},
+        ]
+
+    @staticmethod
+    def _words(error: DeliveryError) -> dict:
+        return {"record": error.record_key, "map": map_display(error.map)}
+
+    def retry_view(self, request, object_id: str):
+        error = self.record_for_action(request, object_id)
+        words = self._words(error)
+
+        def retry() -> str:
+            services.delivery_error_retry(error_id=error.pk, actor=actor_name(request.user))
+            return gettext("The change to %(record)s (%(map)s) is queued for delivery again.") % (
+                words
+            )
+
+        return self.confirm_page(
+            request,
+            error,
+            perform=retry,
+            title=gettext("Retry the change to %(record)s (%(map)s)") % words,
+            submit_label=gettext("Retry"),
+            context={"record_label": self.record_label(error)},
+            consequences=[
+                gettext("The change is delivered again now, with its attempts counted afresh."),
+                gettext(
+                    "Once it is delivered the error is resolved; if it fails again it stays "
+                    "open here with the new error."
+                ),
+            ],
+        )
+
+    def skip_view(self, request, object_id: str):
+        error = self.record_for_action(request, object_id)
+        words = self._words(error)
+
+        def skip(form: SkipForm) -> str:
+            services.delivery_error_skip(
+                error_id=error.pk,
+                reason=form.cleaned_data["reason"],
+                actor=actor_name(request.user),
+            )
+            return gettext("The change to %(record)s (%(map)s) is skipped.") % words
+
+        return self.action_page(
+            request,
+            error,
+            form_class=SkipForm,
+            perform=skip,
+            title=gettext("Skip the change to %(record)s (%(map)s)") % words,
+            submit_label=gettext("Skip"),
+            context={
+                "record_label": self.record_label(error),
+                "consequences": [
+                    gettext("This change is never applied on the other side."),
+                    gettext("Later changes to the same record are delivered as usual."),
+                    gettext("The reason is kept on the error, with your name."),
+                ],
+            },
         )
 
     def retry_all_view(self, request):

@@ -3,23 +3,18 @@ its declaration, and the buttons that pause, resume, sync and enable it. Back-of
 look at the maps, read-only; the long work (an initial sync, enabling the Commerce solution) is
 queued for a worker and its progress shows on the Table maps page."""
 
-from collections.abc import Callable
-from functools import partial
-
 from django import forms
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consoles.hq import hq_site
-from core.access import COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS, actor_name, user_in_groups
+from core.access import COMMERCE_BACK_OFFICE, INTEGRATION_ADMINISTRATORS, user_in_groups
 from core.admin.display import preformatted, shortened
-from dualwrite import services
 from dualwrite.maps import MAPS, TableMap
 from dualwrite.models import DeliveryError, MapState
 from dualwrite.selectors import (
@@ -39,6 +34,7 @@ from .base import (
     map_display,
     system_display,
 )
+from .map_commands import MapCommands
 
 # The attribute MapStateAdmin gives each listed map: the selector's backlog, lag and errors.
 STATUS = "delivery_status"
@@ -71,23 +67,6 @@ class MapSettingsForm(forms.ModelForm):
                 "map's declared rule."
             ),
         }
-
-
-# The buttons of a map: the service each calls and what it tells the administrator.
-MAP_COMMANDS: dict[str, tuple[Callable[..., MapState], Promise]] = {
-    "pause": (
-        services.map_pause,
-        _("%(map)s is paused; its changes wait in the outboxes, in order."),
-    ),
-    "resume": (
-        services.map_resume,
-        _("%(map)s is running again; the changes that waited are delivered in order."),
-    ),
-    "initial_sync": (
-        services.initial_sync_request,
-        _("The initial sync of %(map)s is queued; its progress shows here."),
-    ),
-}
 
 
 def _declaration(table_map: TableMap) -> dict:
@@ -125,7 +104,7 @@ def _declaration(table_map: TableMap) -> dict:
 
 
 @admin.register(MapState, site=hq_site)
-class MapStateAdmin(DualwriteAdmin):
+class MapStateAdmin(MapCommands, DualwriteAdmin):
     list_title = _("Table maps")
     change_list_template = f"{TEMPLATES}/mapstate/change_list.html"
     change_form_template = f"{TEMPLATES}/mapstate/change_form.html"
@@ -295,7 +274,7 @@ class MapStateAdmin(DualwriteAdmin):
         return format_html(
             '<span class="dualwrite-alert" title="{}">{}</span>',
             gettext("Raised %(when)s; resuming the map clears it.")
-            % {"when": timezone.localtime(state.alert_raised_at).strftime("%Y-%m-%d %H:%M")},
+            % {"when": formats.localize(timezone.localtime(state.alert_raised_at))},
             gettext("Alert: paused after %(errors)d errors in %(minutes)d min")
             % {"errors": state.alert_errors, "minutes": state.alert_minutes},
         )
@@ -308,65 +287,8 @@ class MapStateAdmin(DualwriteAdmin):
             f"{TEMPLATES}/mapstate/declaration.html", _declaration(MAPS[state.code])
         )
 
-    # --- pause, resume, initial sync, enable ---------------------------------------------------
-
     def get_urls(self):
-        commands = [
-            self.repair_path(
-                f"<path:object_id>/{command.replace('_', '-')}/",
-                command,
-                self.map_command_view,
-                {"command": command},
-            )
-            for command in MAP_COMMANDS
-        ]
-        return [
-            self.repair_path("enable/", "enable", self.enable_view),
-            *commands,
-            *super().get_urls(),
-        ]
-
-    def _map_command(self, request, command: str):
-        """The service of a map's button, for one map: it returns the success message."""
-        perform, success = MAP_COMMANDS[command]
-
-        def run(state: MapState) -> str:
-            perform(code=state.code, actor=actor_name(request.user))
-            return success % {"map": map_display(state.code)}
-
-        return run
-
-    def map_command_view(self, request, object_id: str, command: str):
-        state = self.record_for_action(request, object_id)
-        run = partial(self._map_command(request, command), state)
-        return self.action_button(request, run, then=self.change_url(state))
-
-    def enable_view(self, request):
-        def enable() -> str:
-            states = services.solution_enable_request(actor=actor_name(request.user))
-            return gettext(
-                "The Commerce solution is being enabled: %(count)d maps are registered; each "
-                "runs its initial sync in the background and then starts. Watch the progress here."
-            ) % {"count": len(states)}
-
-        return self.action_button(request, enable, then=self.page_url("changelist"))
-
-    def _on_selected(self, request, queryset, command: str) -> None:
-        self.each_report(request, queryset, self._map_command(request, command))
-
-    @admin.action(description=_("Pause the selected maps"), permissions=["repair"])
-    def pause_selected(self, request, queryset) -> None:
-        self._on_selected(request, queryset, "pause")
-
-    @admin.action(description=_("Resume the selected maps"), permissions=["repair"])
-    def resume_selected(self, request, queryset) -> None:
-        self._on_selected(request, queryset, "resume")
-
-    @admin.action(
-        description=_("Run the initial sync of the selected maps"), permissions=["repair"]
-    )
-    def initial_sync_selected(self, request, queryset) -> None:
-        self._on_selected(request, queryset, "initial_sync")
+        return [*self.command_urls(), *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
         syncing = MapState.objects.using(DB).filter(state=MapState.State.INITIALIZING).exists()
@@ -380,3 +302,6 @@ class MapStateAdmin(DualwriteAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {"integration_on": sales_integration_on(), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_label(self, state: MapState) -> str:
+        return map_display(state.code)

@@ -1,6 +1,7 @@
 """The HQ console's Dual-write section: table maps, error log and conflicts (issue 5)."""
 
 import re
+from datetime import datetime
 
 import pytest
 from django.utils import timezone
@@ -379,3 +380,97 @@ def test_conflict_page_shows_both_values_side_by_side(integration_admin):
     )
     assert "Commerce won" in page
     assert integration_admin.post(f"{CONFLICTS_URL}{conflict.pk}/delete/").status_code == 403
+
+
+# --- record actions at the top, each with a confirmation step (issue 13) -----------------------
+
+
+def _top_of(page: str) -> str:
+    """The page above the record's form: its title and its buttons."""
+    return page.split('<form method="post"', 1)[0]
+
+
+def test_map_page_shows_its_buttons_at_the_top_by_the_map_s_name(integration_admin):
+    url = f"{MAPS_URL}{_state().pk}/"
+
+    page = integration_admin.get(f"{url}change/").content.decode()
+
+    top = _top_of(page)
+    assert f'<a href="{url}pause/"' in top and f'<a href="{url}initial-sync/"' in top
+    assert f'<a href="{url}resume/"' not in page
+    assert "<h2>Accounts ⇄ organization customers</h2>" in top
+    assert f'<a href="{MAPS_URL}">Table maps</a>' in top  # the breadcrumbs
+
+
+def test_pause_asks_first_and_says_what_will_happen(integration_admin):
+    url = f"{MAPS_URL}{_state().pk}/pause/"
+
+    confirmation = integration_admin.get(url).content.decode()
+
+    assert _state().state == MapState.State.RUNNING
+    assert "What will happen" in confirmation
+    assert "No change of this map is delivered until the map is resumed." in confirmation
+    assert 'value="Pause the map"' in confirmation
+    assert "Pause Accounts ⇄ organization customers" in confirmation
+    integration_admin.post(url)
+    assert _state().state == MapState.State.PAUSED
+    resume = integration_admin.get(f"{MAPS_URL}{_state().pk}/resume/").content.decode()
+    assert "The changes that waited in the outboxes are delivered now, in order." in resume
+
+
+def test_initial_sync_confirmation_lists_what_the_map_copies(integration_admin):
+    page = integration_admin.get(f"{MAPS_URL}{_state().pk}/initial-sync/").content.decode()
+
+    assert "Records of Commerce are copied to Sales, overwriting records with the same key." in page
+    assert "Records of Sales whose key is not in Commerce yet are copied to Commerce." in page
+
+
+def test_back_office_cannot_open_a_confirmation(back_office):
+    assert back_office.get(f"{MAPS_URL}{_state().pk}/pause/").status_code == 403
+
+
+def test_retry_from_the_error_page_asks_first(integration_admin, monkeypatch):
+    (error,) = _failing_accounts(monkeypatch, "Firma R")
+    retry_url = f"{ERRORS_URL}{error.pk}/retry/"
+
+    page = integration_admin.get(f"{ERRORS_URL}{error.pk}/change/").content.decode()
+    confirmation = integration_admin.get(retry_url).content.decode()
+
+    assert f'href="{retry_url}"' in _top_of(page)
+    assert f'href="{ERRORS_URL}{error.pk}/skip/"' in _top_of(page)
+    assert "The change is delivered again now, with its attempts counted afresh." in confirmation
+    assert OutboxMessage.objects.using("sales").get(message_id=error.message_id).attempts == 1
+    done = integration_admin.post(retry_url, follow=True).content.decode()
+    assert "is queued for delivery again" in done
+    assert OutboxMessage.objects.using("sales").get(message_id=error.message_id).attempts == 0
+
+
+def test_skip_from_the_error_page_asks_for_a_reason_and_says_what_will_happen(
+    integration_admin, monkeypatch
+):
+    (error,) = _failing_accounts(monkeypatch, "Firma S")
+    skip_url = f"{ERRORS_URL}{error.pk}/skip/"
+
+    form = integration_admin.get(skip_url).content.decode()
+    no_reason = integration_admin.post(skip_url, {"reason": ""}).content.decode()
+    integration_admin.post(skip_url, {"reason": "Duplicitní záznam"})
+
+    assert 'name="reason"' in form
+    assert "This change is never applied on the other side." in form
+    assert "This field is required" in no_reason
+    error.refresh_from_db()
+    assert (error.state, error.resolution) == ("skipped", "Duplicitní záznam")
+    closed = integration_admin.get(f"{ERRORS_URL}{error.pk}/change/").content.decode()
+    assert skip_url not in closed
+
+
+def test_timestamps_in_the_reader_s_language(integration_admin, monkeypatch):
+    (error,) = _failing_accounts(monkeypatch, "Firma T")
+    error.last_failed_at = timezone.make_aware(datetime(2026, 12, 1, 14, 5))
+    error.save()
+
+    polish = integration_admin.get(f"{ERRORS_URL}{error.pk}/change/", HTTP_ACCEPT_LANGUAGE="pl")
+    czech = integration_admin.get(ERRORS_URL, HTTP_ACCEPT_LANGUAGE="cs")
+
+    assert "1 gru 2026, 14:05" in polish.content.decode()
+    assert "1. 12. 2026 14:05" in _cell(czech.content.decode(), error.record_key, "last_failed_at")

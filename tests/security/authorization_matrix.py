@@ -92,10 +92,13 @@ PAGES = {
     # Dual-write operations are POST only; back office passes the console's door, and the
     # POST tests show each refuses it.
     "hq:dualwrite.mapstate:enable": hq("405", "405", "405"),
-    "hq:dualwrite.mapstate:pause": hq("405", "405", "405"),
-    "hq:dualwrite.mapstate:resume": hq("405", "405", "405"),
-    "hq:dualwrite.mapstate:initial_sync": hq("405", "405", "405"),
+    # A map's and an error's buttons open a confirmation page (its POST does the work).
+    "hq:dualwrite.mapstate:pause": hq("403", "ok", "ok"),
+    "hq:dualwrite.mapstate:resume": hq("403", "ok", "ok"),
+    "hq:dualwrite.mapstate:initial_sync": hq("403", "ok", "ok"),
     "hq:dualwrite.deliveryerror:retry_all": hq("405", "405", "405"),
+    "hq:dualwrite.deliveryerror:retry": hq("403", "ok", "ok"),
+    "hq:dualwrite.deliveryerror:skip": hq("403", "ok", "ok"),
     # --- Sales console -----------------------------------------------------------------------
     "sales:index": sales("ok", "redirect", "ok"),
     "sales:login": ("ok",) * 4 + ("redirect", "redirect", "ok", "redirect"),
