@@ -6,6 +6,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commerce import selectors
@@ -196,3 +198,18 @@ def test_integrator_sees_dual_write_links_and_no_back_office_figures(integrator)
     assert "/hq/dualwrite/deliveryerror/" in page and "/hq/dualwrite/mapstate/" in page
     assert "New prospects waiting" not in page and 'id="prospect-chart"' not in page
     assert "Oldest due email waiting" in page
+
+
+def test_the_home_page_reads_its_figures_in_a_fixed_number_of_queries(back_office):
+    def commerce_queries() -> int:
+        with CaptureQueriesContext(connections["commerce"]) as queries:
+            back_office.get("/hq/")
+        return len(queries.captured_queries)
+
+    _prospect(created_ago=timedelta(days=2), status="approved", decided_ago=timedelta(days=1))
+    few = commerce_queries()
+    for days in range(1, 25):
+        _prospect(created_ago=timedelta(days=days), status="rejected", decided_ago=timedelta(0))
+        _prospect(created_ago=timedelta(days=days))
+
+    assert commerce_queries() == few <= 10
