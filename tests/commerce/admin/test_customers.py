@@ -132,3 +132,17 @@ def test_customer_page_names_the_language(back_office):
         '<div class="readonly">česky</div>' in czech
         or '<div class="readonly">čeština</div>' in czech
     )
+
+
+def test_audit_list_names_the_changed_field(back_office):
+    organization = CustomerFactory(credit_limit=Decimal("100"))
+    back_office.post(
+        hq_url("commerce_customer_credit_limit", organization.pk),
+        {"credit_limit": "5000", "currency": "EUR", "credit_limit_type": "balance"},
+    )
+
+    page = back_office.get("/hq/commerce/auditentry/").content.decode()
+
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert ">Credit limit<" in rows and ">Customer<" in rows
+    assert "commerce.customer" not in rows

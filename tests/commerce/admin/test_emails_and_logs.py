@@ -53,3 +53,18 @@ def test_emails_name_their_language_in_the_list_and_on_the_page(back_office):
 
     assert ">Polish<" in listing and ">pl<" not in listing
     assert '<div class="readonly">Polish</div>' in page
+
+
+def test_transition_log_names_the_record_type_and_the_states(back_office):
+    prospect = ProspectFactory()
+    back_office.post(hq_url("commerce_prospect_reject", prospect.pk), {"reason": "Duplikat"})
+
+    page = back_office.get("/hq/commerce/transitionlog/").content.decode()
+    polish = back_office.get(
+        "/hq/commerce/transitionlog/", {"model": "commerce.prospect"}, HTTP_ACCEPT_LANGUAGE="pl"
+    ).content.decode()
+
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "New → Rejected" in rows and "commerce.prospect" not in rows
+    assert ">Prospect<" in rows and "Duplikat" in rows
+    assert "Nowe → Odrzucone" in polish and prospect.prospect_number in polish
