@@ -6,15 +6,20 @@ Every page the partner sees on the way is scanned with axe-core in en, pl and cs
 
 import re
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from commerce.channel.models import ChannelHierarchyMember, OnboardingRequest
+from commerce.channel.services import partner_invitation_accept
+from commerce.jobs import job_execute
 from commerce.models import EmailNotification, HierarchyMember, Prospect
+from commerce.services import hierarchy_member_add
 from core.access import COMMERCE_BACK_OFFICE, SALES_REPRESENTATIVES
 from sales.models import Lead, Opportunity
+from tests.channel.portal_support import approved_organization, invitation_token
 from tests.factories import UserFactory
 from tests.integration.support import wait_until
 
@@ -218,3 +223,141 @@ def test_polish_sign_up_won_in_sales_approved_in_hq_and_the_admin_adds_a_user(
     )
     assert member.hierarchy.hierarchy_id == prospect.customer_hierarchy
     assert (member.role, member.customer.last_name) == ("user", NEW_USER["last_name"])
+
+
+# --- every partner page on a phone, and a header that stays put across languages ------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SCROLL_WIDTH = "document.documentElement.scrollWidth"
+PARTNER_PASSWORD = "Łódź-hurtownia-2027!"
+INVITED = "jiri.dvorak-novotny@hurtownia-zolc-lodz.pl"
+
+
+@pytest.fixture
+def organization():
+    """An approved organization whose admin has a password, and a second user still invited."""
+    organization = approved_organization(
+        company_name="Hurtownia Żółć Łódź Sp. z o.o.",
+        first_name="Małgorzata",
+        last_name="Brzęczyszczykiewicz-Żółkiewska",
+        email="malgorzata.brzeczyszczykiewicz@hurtownia-zolc-lodz.pl",
+    )
+    partner_invitation_accept(token=organization.admin_token, password=PARTNER_PASSWORD)
+    hierarchy_member_add(
+        hierarchy_id=organization.hierarchy_id,
+        first_name="Jiří",
+        last_name="Dvořák-Novotný",
+        email=INVITED,
+        role="user",
+        spending_limit=Decimal("1234567.89"),
+        language="cs",
+        actor="backoffice",
+    )
+    job_execute(code="1010")
+    return organization
+
+
+def _assert_fits(page: Page, width: int, where: str) -> None:
+    scroll_width = page.evaluate(SCROLL_WIDTH)
+    assert scroll_width <= width, f"{where} in {page.url} is {scroll_width}px wide"
+
+
+def _anonymous_pages(page: Page, site: str, prefix: str, invitation: str) -> None:
+    for path in (
+        "/",
+        "/partner/sign-up/",
+        "/partner/sign-in/",
+        "/partner/password-reset/",
+        "/partner/request-status/",
+        f"/partner/invitation/{invitation}/",
+        "/partner/invitation/no-such-link/",
+    ):
+        page.goto(f"{site}{prefix}{path}")
+        _assert_fits(page, PHONE["width"], path)
+
+    # The sign-up refused by the server (the browser's own checks off), then sent.
+    page.goto(f"{site}{prefix}/partner/sign-up/")
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    page.fill("#id_email", "zaneta@")
+    page.locator("main form [type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
+    _assert_fits(page, PHONE["width"], "the refused sign-up")
+    fill_sign_up(page, {**SIGN_UP, "email": f"zaneta.{prefix.strip('/') or 'en'}@hurtownia.pl"})
+    page.wait_for_url(re.compile(r"/partner/sign-up/done/[0-9a-f-]{36}/$"))
+    _assert_fits(page, PHONE["width"], "sign-up done")
+    reference = page.url.rstrip("/").rsplit("/", 1)[-1]
+    page.goto(f"{site}{prefix}/partner/request-status/?reference={reference}")
+    expect(page.locator(".status")).to_be_visible()
+    _assert_fits(page, PHONE["width"], "request status")
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+def test_every_partner_page_fits_a_phone(live_server, browser, organization, language):
+    site, prefix = live_server.url, "" if language == "en" else f"/{language}"
+    context = browser.new_context(viewport=PHONE, locale=LOCALES[language])
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        _anonymous_pages(page, site, prefix, invitation_token(INVITED))
+
+        page.goto(f"{site}{prefix}/partner/sign-in/")
+        page.fill("#id_username", organization.admin_email)
+        page.fill("#id_password", PARTNER_PASSWORD)
+        page.locator("main form [type=submit]").click()
+        page.wait_for_url(re.compile(r"/partner/account/$"))
+        _assert_fits(page, PHONE["width"], "my account")
+
+        # The home page of a signed-in partner is their account, not the call to sign up.
+        page.goto(f"{site}{prefix}/")
+        page.wait_for_url(re.compile(rf"{prefix}/partner/account/$"))
+
+        page.goto(f"{site}{prefix}/partner/organization/users/")
+        _assert_fits(page, PHONE["width"], "organization users")
+        rows = page.locator("table.table--stack tbody tr")
+        expect(rows).to_have_count(2)
+        for row in range(2):  # each row is a card as wide as the page, every cell in view
+            box = rows.nth(row).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        edit = page.locator("a[href$='/edit/']").first.get_attribute("href")
+        remove = edit.replace("/edit/", "/remove/")
+        for path in (f"{prefix}/partner/organization/users/add/", edit, remove):
+            page.goto(f"{site}{path}")
+            _assert_fits(page, PHONE["width"], path)
+    finally:
+        context.close()
+
+
+def _header_layout(page: Page) -> list[tuple[int, int, int]]:
+    """Where the header's parts sit (x, y, height), to the pixel."""
+    boxes = [
+        page.locator(selector).bounding_box()
+        for selector in ("header", ".brand", ".site-nav", ".language-switcher")
+    ]
+    return [(round(box["x"]), round(box["y"]), round(box["height"])) for box in boxes if box]
+
+
+def test_the_header_stays_put_across_languages(live_server, browser, organization):
+    site = live_server.url
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        for path in ("/partner/sign-in/", "/partner/account/"):
+            if path == "/partner/account/":
+                page.goto(f"{site}/partner/sign-in/")
+                page.fill("#id_username", organization.admin_email)
+                page.fill("#id_password", PARTNER_PASSWORD)
+                page.locator("main form [type=submit]").click()
+                page.wait_for_url(re.compile(r"/partner/account/$"))
+            layouts = {}
+            for language in LOCALES:
+                prefix = "" if language == "en" else f"/{language}"
+                page.goto(f"{site}{prefix}{path}")
+                layouts[language] = _header_layout(page)
+                # The brand leads home in the page's language.
+                expect(page.locator(".brand")).to_have_attribute("href", f"{prefix}/")
+            assert len(layouts["en"]) == 4
+            assert layouts["pl"] == layouts["en"] == layouts["cs"], (path, layouts)
+    finally:
+        context.close()
