@@ -122,7 +122,7 @@ class DeliveryError(models.Model):
         RESOLVED = "resolved", _("Resolved")
         SKIPPED = "skipped", _("Skipped")
 
-    message_id = models.UUIDField(unique=True)
+    message_id = models.UUIDField(_("message ID"), unique=True)
     map = models.CharField(_("map"), max_length=64, db_index=True)
     source = models.CharField(_("source database"), max_length=16)
     record_key = models.CharField(_("record"), max_length=100)

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,7 @@ from dualwrite import services
 from dualwrite.maps import MAPS
 from dualwrite.models import DeliveryError
 
-from .base import TEMPLATES, DualwriteAdmin, MapFilter, map_display
+from .base import TEMPLATES, DualwriteAdmin, MapFilter, map_display, system_display
 
 
 class SkipForm(forms.Form):
@@ -39,7 +40,7 @@ class DeliveryErrorAdmin(DualwriteAdmin):
     skip_template = f"{TEMPLATES}/deliveryerror/skip.html"
     list_display = (
         "map_name",
-        "record_key",
+        "record",
         "short_error",
         "attempts",
         "next_retry_at",
@@ -52,7 +53,7 @@ class DeliveryErrorAdmin(DualwriteAdmin):
     fieldsets = (
         (
             _("Message"),
-            {"fields": ("map_name", "source", "record_key", "event", "message_id", "payload_json")},
+            {"fields": ("map_name", "source_name", "record_key", "event", "message_id", "payload_json")},
         ),
         (
             _("Delivery"),
@@ -70,7 +71,7 @@ class DeliveryErrorAdmin(DualwriteAdmin):
     )
     readonly_fields = (
         "map_name",
-        "source",
+        "source_name",
         "record_key",
         "event",
         "message_id",
@@ -88,6 +89,15 @@ class DeliveryErrorAdmin(DualwriteAdmin):
     @admin.display(description=_("map"), ordering="map")
     def map_name(self, error: DeliveryError) -> str:
         return map_display(error.map)
+
+    @admin.display(description=_("source database"))
+    def source_name(self, error: DeliveryError) -> str:
+        return system_display(error.source)
+
+    @admin.display(description=_("record"), ordering="record_key")
+    def record(self, error: DeliveryError):
+        # A key such as "A-00500" is one word: never broken at its hyphen.
+        return format_html('<span style="white-space: nowrap">{}</span>', error.record_key)
 
     @admin.display(description=_("error"))
     def short_error(self, error: DeliveryError) -> str:

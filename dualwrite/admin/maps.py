@@ -272,7 +272,9 @@ class MapStateAdmin(MapCommands, DualwriteAdmin):
         if state.alert_raised_at is None:
             return "—"
         return format_html(
-            '<span class="dualwrite-alert" title="{}">{}</span>',
+            # Wrapping, unlike the badge's style sheet says: in Czech the text is too long
+            # for the list's width at 1280 px otherwise.
+            '<span class="dualwrite-alert" style="white-space: normal" title="{}">{}</span>',
             gettext("Raised %(when)s; resuming the map clears it.")
             % {"when": formats.localize(timezone.localtime(state.alert_raised_at))},
             gettext("Alert: paused after %(errors)d errors in %(minutes)d min")
