@@ -53,7 +53,16 @@ class DeliveryErrorAdmin(DualwriteAdmin):
     fieldsets = (
         (
             _("Message"),
-            {"fields": ("map_name", "source_name", "record_key", "event", "message_id", "payload_json")},
+            {
+                "fields": (
+                    "map_name",
+                    "source_name",
+                    "record_key",
+                    "event",
+                    "message_id",
+                    "payload_json",
+                )
+            },
         ),
         (
             _("Delivery"),
