@@ -130,7 +130,11 @@ SPENDING_LIMIT = {"coerce_to_string": False}
 class OrganizationUserAddSerializer(serializers.ModelSerializer):
     """Input of an added user; the model's rules apply as on the page."""
 
-    role = serializers.ChoiceField(choices=ChannelHierarchyMember.Role.choices)
+    role = serializers.ChoiceField(
+        choices=ChannelHierarchyMember.Role.choices,
+        default=ChannelHierarchyMember.Role.USER,
+        help_text=_("Defaults to user, as on the page."),
+    )
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES,
         required=False,

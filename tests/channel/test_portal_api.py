@@ -117,6 +117,15 @@ def test_add_edit_and_remove_through_the_api_and_the_jobs(admin, organization):
     assert not ChannelHierarchyMember.objects.get(customer_id=added["account_number"]).has_access
 
 
+def test_an_added_user_is_a_user_in_the_request_language_unless_told(admin):
+    values = {key: value for key, value in NEW_USER.items() if key != "role"}
+
+    assert admin.post(API, values, format="json", HTTP_ACCEPT_LANGUAGE="pl").status_code == 202
+
+    request = PartnerUserRequest.objects.get()
+    assert (request.role, request.language) == ("user", "pl")
+
+
 def test_field_errors_come_back_as_json_and_change_nothing(admin, organization):
     response = admin.post(
         API,
