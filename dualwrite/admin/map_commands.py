@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.utils.functional import Promise
@@ -102,7 +103,7 @@ class MapCommands:
             )
             for command in MAP_COMMANDS
         ]
-        return [self.repair_path("enable/", "enable", self.enable_view), *commands]
+        return [self.page_path("enable/", "enable", self.enable_view), *commands]
 
     def record_actions(self, request, state: MapState) -> list[dict]:
         """The map page's buttons at its top, each to its confirmation page."""
@@ -147,6 +148,9 @@ class MapCommands:
         )
 
     def enable_view(self, request):
+        """The Commerce solution's confirmation page; its submit queues the enabling."""
+        self.require_action_permission(request)
+
         def enable() -> str:
             states = services.solution_enable_request(actor=actor_name(request.user))
             return gettext(
@@ -154,7 +158,31 @@ class MapCommands:
                 "runs its initial sync in the background and then starts. Watch the progress here."
             ) % {"count": len(states)}
 
-        return self.action_button(request, enable, then=self.page_url("changelist"))
+        changelist = self.page_url("changelist")
+        if request.method == "POST":
+            return self.action_button(request, enable, then=changelist)
+        return self.action_form_response(
+            request,
+            form=forms.Form(),
+            title=gettext("Enable the Commerce solution"),
+            submit_label=gettext("Enable Commerce solution"),
+            back_url=changelist,
+            context={
+                "consequences": [
+                    gettext("Every table map below is registered, one after the other:"),
+                    *(
+                        gettext("%(map)s: its initial sync runs, then the map starts.")
+                        % {"map": map_display(code)}
+                        for code in MAPS
+                    ),
+                    gettext(
+                        "Each initial sync copies records as its map's declaration says, and "
+                        "may overwrite records with the same key."
+                    ),
+                    gettext("The work runs in the background; its progress shows on the list."),
+                ]
+            },
+        )
 
     def _on_selected(self, request, queryset, command: str) -> None:
         self.each_report(request, queryset, self._map_command(request, command))

@@ -474,3 +474,13 @@ def test_timestamps_in_the_reader_s_language(integration_admin, monkeypatch):
 
     assert "1 gru 2026, 14:05" in polish.content.decode()
     assert "1. 12. 2026 14:05" in _cell(czech.content.decode(), error.record_key, "last_failed_at")
+
+
+def test_enabling_the_commerce_solution_asks_first_naming_every_map(integration_admin):
+    page = integration_admin.get(MAPS_URL).content.decode()
+    confirmation = integration_admin.get(f"{MAPS_URL}enable/").content.decode()
+
+    assert f'<a href="{MAPS_URL}enable/">Enable Commerce solution</a>' in page
+    assert "Prospects → leads: its initial sync runs, then the map starts." in confirmation
+    assert "may overwrite records with the same key" in confirmation
+    assert 'value="Enable Commerce solution"' in confirmation
