@@ -45,7 +45,8 @@ def _sign_in(page: Page, url: str, username: str) -> None:
     page.goto(url)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.locator("form [type=submit]").click()
+    # The consoles' login page also has the header's language form.
+    page.locator("#login-form [type=submit]").click()
     page.wait_for_load_state()
 
 
