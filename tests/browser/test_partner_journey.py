@@ -339,9 +339,10 @@ def _header_layout(page: Page) -> list[tuple[int, int, int]]:
     return [(round(box["x"]), round(box["y"]), round(box["height"])) for box in boxes if box]
 
 
-def test_the_header_stays_put_across_languages(live_server, browser, organization):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_the_header_stays_put_across_languages(live_server, browser, organization, viewport):
     site = live_server.url
-    context = browser.new_context(viewport=DESKTOP)
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     try:
         for path in ("/partner/sign-in/", "/partner/account/"):
