@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommerceConfig(AppConfig):
     name = "commerce"
     label = "commerce"
-    verbose_name = "Commerce HQ"
+    verbose_name = _("Commerce HQ")
 
     def periodic_tasks(self) -> dict[str, tuple[str, list]]:
         from .jobs import JOB_TASK, JOBS

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 def relays_kick(**kwargs) -> None:
@@ -23,7 +24,7 @@ def relays_kick(**kwargs) -> None:
 class DualwriteConfig(AppConfig):
     name = "dualwrite"
     label = "dualwrite"
-    verbose_name = "Dual-write"
+    verbose_name = _("Dual-write")
 
     def ready(self) -> None:
         from celery.signals import worker_ready

@@ -92,7 +92,6 @@ class EmailNotificationAdmin(CommerceRecordAdmin):
 
 
 class DeclineMessageForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     text = forms.CharField(
         label=_("customer-facing message"),
         max_length=services.DECLINE_MESSAGE_MAX_LENGTH,
@@ -107,6 +106,12 @@ class DeclineMessageForm(forms.ModelForm):
     class Meta:
         model = DeclineMessage
         fields = ("category", "language", "text")
+
+
+class DeclineMessageAddForm(DeclineMessageForm):
+    """A new line picks its language; a saved one shows it by name and keeps it."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
 @admin.register(DeclineMessage, site=hq_site)
@@ -130,6 +135,11 @@ class DeclineMessageAdmin(ConsoleAdmin):
         if obj is None:
             return ()
         return ("category", "language_name", "updated_at", "updated_by")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = DeclineMessageAddForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

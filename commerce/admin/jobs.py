@@ -46,12 +46,25 @@ class FoundNoWorkFilter(admin.SimpleListFilter):
         return selectors.job_runs_found_work(queryset)
 
 
+class JobFilter(admin.SimpleListFilter):
+    """The jobs by their names in the reader's language."""
+
+    title = _("job")
+    parameter_name = "job"
+
+    def lookups(self, request, model_admin):
+        return [(code, job.label) for code, job in jobs.JOBS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(job=self.value()) if self.value() else queryset
+
+
 @admin.register(JobRun, site=hq_site)
 class JobRunAdmin(CommerceRecordAdmin):
     change_list_template = "admin/hq/commerce/jobrun/change_list.html"
     # What fits at 1280 px; the last sign of life and the end time are on the record.
     list_display = (
-        "job",
+        "job_name",
         "trigger",
         "started",
         "duration",
@@ -60,7 +73,11 @@ class JobRunAdmin(CommerceRecordAdmin):
         "outcome",
         "short_message",
     )
-    list_filter = (FoundNoWorkFilter, "job", "outcome", "trigger")
+    list_filter = (FoundNoWorkFilter, JobFilter, "outcome", "trigger")
+
+    @admin.display(description=_("job"), ordering="job")
+    def job_name(self, run: JobRun) -> str:
+        return jobs.job_label(run.job)
 
     @admin.display(description=_("started"), ordering="started_at")
     def started(self, run: JobRun) -> str:
@@ -92,7 +109,7 @@ class JobRunAdmin(CommerceRecordAdmin):
 
         def run_now() -> str:
             job = jobs.job_start(slug=job_slug, trigger="hand")
-            return gettext("“%(job)s” is started; its run is listed here.") % {"job": job.name}
+            return gettext("“%(job)s” is started; its run is listed here.") % {"job": job.label}
 
         return self.action_button(request, run_now, then=self.page_url("changelist"))
 

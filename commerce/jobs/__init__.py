@@ -15,6 +15,7 @@ from .registry import (
     UPLOAD,
     Job,
     job_kick_on_commit,
+    job_label,
     job_lookup,
     job_start,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "UPLOAD",
     "Job",
     "job_execute",
+    "job_label",
     "job_kick_on_commit",
     "job_lookup",
     "job_runs_interrupted_close",

@@ -7,6 +7,7 @@ jobs through it, so it must not depend on them.
 from dataclasses import dataclass
 
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 
 from core.errors import NotFound
 from core.kicks import task_kick_on_commit, task_named, task_send
@@ -33,19 +34,36 @@ class Job:
         return f"{self.code} {self.title}" if self.title else self.code
 
     @property
+    def label(self) -> str:
+        """The name in the reader's language: the code stays, the words translate."""
+        if self.title:
+            return f"{self.code} {gettext(self.title)}"
+        return gettext(self.code)
+
+    @property
     def slug(self) -> str:
         return self.url_slug or slugify(self.code)
 
 
-UPLOAD = Job("P-0001", "commerce.jobs.upload.channel_requests_upload", "Upload channel requests")
+UPLOAD = Job(
+    "P-0001",
+    "commerce.jobs.upload.channel_requests_upload",
+    gettext_noop("Upload channel requests"),
+)
 SYNCHRONIZE = Job(
-    "Synchronize orders and channel requests",
+    gettext_noop("Synchronize orders and channel requests"),
     "commerce.jobs.synchronize.channel_requests_synchronize",
     url_slug="sync-channel-requests",
 )
-DOWNLOAD = Job("1010", "commerce.jobs.download.customers_download", "Customers")
+DOWNLOAD = Job("1010", "commerce.jobs.download.customers_download", gettext_noop("Customers"))
 
 JOBS: dict[str, Job] = {job.code: job for job in (UPLOAD, SYNCHRONIZE, DOWNLOAD)}
+
+
+def job_label(code: str) -> str:
+    """A recorded run's job by its name in the reader's language (a code no longer known as is)."""
+    job = JOBS.get(code)
+    return job.label if job else code
 
 
 def job_lookup(name: str) -> Job:

@@ -14,6 +14,8 @@ DUALWRITE_RETRY_MAX_SECONDS = env.int("DUALWRITE_RETRY_MAX_SECONDS", default=300
 DUALWRITE_MAX_ATTEMPTS = env.int("DUALWRITE_MAX_ATTEMPTS", default=10)
 # SPEC §3 step 4: leads created by dual-write belong to this Sales user, not to a rep.
 SALES_INTEGRATION_USER = env.str("SALES_INTEGRATION_USER", default="integration")
+# Sales records revenue in the company's own currency (ISO 4217): opportunities carry none.
+SALES_REVENUE_CURRENCY = env.str("SALES_REVENUE_CURRENCY", default="PLN")
 # /health/ answers 503 when the oldest undelivered dual-write message is older than this.
 DUALWRITE_LAG_ALERT_SECONDS = env.int("DUALWRITE_LAG_ALERT_SECONDS", default=300)
 # /health/ answers 503 when a channel request, staged request or due email has waited for the

@@ -1,5 +1,7 @@
 """accounts ⇄ organization customers and contacts ⇄ person customers: two-way, field by field."""
 
+from django.utils.translation import gettext_noop
+
 from commerce import selectors as commerce_selectors
 from commerce import services as commerce
 from core.models import ADDRESS_FIELD_NAMES, PERSON_FIELD_NAMES
@@ -94,7 +96,7 @@ def _customers_map(
 
 ACCOUNTS_ORGANIZATION_CUSTOMERS = _customers_map(
     code="accounts_organization_customers",
-    name="Accounts ⇄ organization customers",
+    name=gettext_noop("Accounts ⇄ organization customers"),
     key="account_number",
     field_map=identity(
         "account_number",
@@ -117,7 +119,7 @@ ACCOUNTS_ORGANIZATION_CUSTOMERS = _customers_map(
 
 CONTACTS_PERSON_CUSTOMERS = _customers_map(
     code="contacts_person_customers",
-    name="Contacts ⇄ person customers",
+    name=gettext_noop("Contacts ⇄ person customers"),
     key="contact_number",
     field_map={
         "contact_number": "account_number",

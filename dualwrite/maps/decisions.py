@@ -177,7 +177,7 @@ def _decision_map(
 # disqualified → reject(reason); reactivated (→ open) → reopen the prospect it rejected.
 LEAD_STATUS_TO_PROSPECTS = _decision_map(
     code="lead_status_to_prospects",
-    name="Lead status → prospects",
+    name=gettext_noop("Lead status → prospects"),
     model="sales.Lead",
     targets=("disqualified", "open"),
     payload=_lead_decision,
@@ -188,7 +188,7 @@ LEAD_STATUS_TO_PROSPECTS = _decision_map(
 # won → approve with the opportunity's account and contact; lost → reject(reason).
 OPPORTUNITY_STATUS_TO_PROSPECTS = _decision_map(
     code="opportunity_status_to_prospects",
-    name="Opportunity status → prospects",
+    name=gettext_noop("Opportunity status → prospects"),
     model="sales.Opportunity",
     targets=("won", "lost"),
     payload=_opportunity_decision,

@@ -1,6 +1,8 @@
 """prospects → leads: a new prospect becomes a lead; a prospect decided in HQ (integration off)
 closes its lead as "decided in Commerce" once the integration is on (SPEC §3 step 9)."""
 
+from django.utils.translation import gettext_noop
+
 from commerce import selectors as commerce_selectors
 from core.models import PARTY_FIELD_NAMES
 from sales import services as sales
@@ -51,7 +53,7 @@ def _lead_from_prospect(payload: Payload) -> None:
 
 PROSPECTS_TO_LEADS = TableMap(
     code="prospects_to_leads",
-    name="Prospects → leads",
+    name=gettext_noop("Prospects → leads"),
     key="prospect_number",
     field_map=identity("prospect_number", *PARTY_FIELD_NAMES),
     directions=(

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
@@ -19,7 +20,7 @@ from sales.models import Opportunity
 
 from .base import TimelineAdmin, commerce_decides, is_sales_rep
 from .consequences import close_as_lost_consequences, close_as_won_consequences
-from .process import REVENUE_CURRENCY, closing_text, opportunity_process
+from .process import closing_text, opportunity_process
 
 
 class Close(NamedTuple):
@@ -143,8 +144,8 @@ class OpportunityAdmin(TimelineAdmin):
     def revenue(self, opportunity: Opportunity) -> str:
         """Won: what it brought; otherwise what it is expected to bring."""
         if opportunity.status == Opportunity.Status.WON:
-            return money(opportunity.actual_revenue, REVENUE_CURRENCY)
-        return money(opportunity.estimated_revenue, REVENUE_CURRENCY)
+            return money(opportunity.actual_revenue, settings.SALES_REVENUE_CURRENCY)
+        return money(opportunity.estimated_revenue, settings.SALES_REVENUE_CURRENCY)
 
     @admin.display(description=_("closing"))
     def closes(self, opportunity: Opportunity):

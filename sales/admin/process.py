@@ -5,16 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import money
 from sales.models import Lead, Opportunity
-
-# Sales records revenue in the company's own currency: opportunities carry no currency of
-# their own (SPEC §4).
-REVENUE_CURRENCY = "PLN"
 
 QUALIFY, DEVELOP, CLOSE = "qualify", "develop", "close"
 STAGES = {QUALIFY: _("Qualify"), DEVELOP: _("Develop"), CLOSE: _("Close")}
@@ -68,7 +65,7 @@ def closing_text(
     when = formats.date_format(close_date) if close_date else ""
     if outcome == Opportunity.Status.WON:
         parts = [gettext("Won on %(date)s") % {"date": when}]
-        parts.append(money(actual_revenue, REVENUE_CURRENCY))
+        parts.append(money(actual_revenue, settings.SALES_REVENUE_CURRENCY))
     else:
         parts = [gettext("Lost on %(date)s") % {"date": when}, reason]
         if competitor:
