@@ -1,5 +1,6 @@
 """Invitation links: a password is set once, before expiry; other links explain themselves."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,6 +149,9 @@ def test_a_weak_or_mismatched_password_is_refused_and_nothing_changes(client, or
         response = _set_password(client, organization.admin_token, password, confirmation)
         assert response.status_code == 200
         assert message in response.content.decode(), password
+        # The refused input is marked for the stylesheet's red border, not only for screen readers.
+        (invalid,) = re.findall(r'<input[^>]*aria-invalid="true"[^>]*>', response.content.decode())
+        assert 'class="input--invalid"' in invalid, password
     assert not User.objects.exists()
     assert _invitation(organization.admin_token).used_at is None
 

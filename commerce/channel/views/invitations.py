@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.forms import SetPasswordForm
 from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from core.clients import client_address_key
 from core.errors import NotAllowed, NotFound
 
+from ..forms import PartnerSetPasswordForm
 from ..selectors import partner_invitation_link, partner_membership
 from ..services import partner_invitation_accept, partner_invitation_renew
 from .page import notice, page
@@ -75,7 +75,7 @@ def invitation(request, token: str):
         return _invalid_link(request)
     if not link.usable:
         return _unusable_link(request, token, link)
-    form = SetPasswordForm(_invited_person(link), request.POST or None)
+    form = PartnerSetPasswordForm(_invited_person(link), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = partner_invitation_accept(

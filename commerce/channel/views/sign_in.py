@@ -13,7 +13,7 @@ from core.clients import client_address_key
 from core.identity import email_normalize
 from core.sign_in import sign_in_username
 
-from ..forms import PartnerPasswordResetForm, PartnerSignInForm
+from ..forms import PartnerPasswordResetForm, PartnerSetPasswordForm, PartnerSignInForm
 from .page import notice
 
 
@@ -96,6 +96,7 @@ class PartnerPasswordResetSentView(_SitePage, auth_views.PasswordResetDoneView):
 
 class PartnerPasswordResetConfirmView(_SitePage, auth_views.PasswordResetConfirmView):
     template_name = "channel/password_reset_confirm.html"
+    form_class = PartnerSetPasswordForm
     success_url = reverse_lazy("channel:password-reset-complete")
 
     def form_valid(self, form):
