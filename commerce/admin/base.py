@@ -11,6 +11,7 @@ from commerce import selectors
 from consoles.hq import hq_site
 from core.access import COMMERCE_BACK_OFFICE
 from core.admin.access import ReadOnlyAccess
+from core.admin.display import EMPTY
 from core.admin.options import ConsoleAdmin
 
 DB = "commerce"
@@ -35,10 +36,10 @@ def language_name(code: str) -> str:
         return code
 
 
-def short_datetime(value) -> str | None:
+def short_datetime(value) -> str:
     """A list's date and time in the reader's short format, in the site's time zone."""
     if value is None:
-        return None
+        return EMPTY
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
 

@@ -107,7 +107,7 @@ class CustomerAdmin(CommerceRecordAdmin):
     def credit_limit_shown(self, customer: Customer):
         """Organizations hold the credit limit; a person's column stays empty (SPEC §8)."""
         if customer.party_type != Customer.PartyType.ORGANIZATION:
-            return None
+            return self.get_empty_value_display()
         return formats.number_format(customer.credit_limit, 2, force_grouping=True)
 
     @admin.display(description=_("language"))

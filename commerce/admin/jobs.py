@@ -89,7 +89,7 @@ class JobRunAdmin(CommerceRecordAdmin):
     def duration(self, run: JobRun):
         seconds = run.duration_seconds
         if seconds is None:
-            return None
+            return self.get_empty_value_display()
         return gettext("%(seconds)s s") % {"seconds": formats.number_format(seconds, 1)}
 
     @admin.display(description=_("message"))

@@ -155,7 +155,7 @@ class ProspectAdmin(CommerceRecordAdmin):
     def _link(self, model, lookup: str, key: str):
         """A business key shown as a link to its record (the key alone if the record is gone)."""
         if not key:
-            return None
+            return self.get_empty_value_display()
         record = model.objects.using(DB).filter(**{lookup: key}).first()
         return key if record is None else self.link(record)
 

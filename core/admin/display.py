@@ -3,6 +3,9 @@
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+# What an empty value shows, as Django's lists do: a record page shows a method's None as "None".
+EMPTY = "-"
+
 
 def shortened(text: str) -> str:
     """A list column's cut of a long text (errors, messages)."""
@@ -13,5 +16,5 @@ def preformatted(text: str):
     """Text shown as it is written, escaped, never rendered: errors, payloads and emails' HTML
     source hold what other systems and people wrote."""
     if not text:
-        return None
+        return EMPTY
     return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text)

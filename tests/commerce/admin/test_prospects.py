@@ -162,6 +162,15 @@ def test_the_prospect_page_names_the_language(back_office):
     assert '<div class="readonly">czeski</div>' in polish
 
 
+def test_a_new_prospect_shows_its_missing_customers_as_empty_not_none(back_office):
+    prospect = ProspectFactory()
+
+    page = back_office.get(hq_url("commerce_prospect_change", prospect.pk)).content.decode()
+
+    assert '<div class="readonly">None</div>' not in page
+    assert page.count('<div class="readonly">-</div>') >= 3
+
+
 def test_reject_form_requires_a_reason(back_office):
     prospect = ProspectFactory()
     url = hq_url("commerce_prospect_reject", prospect.pk)
