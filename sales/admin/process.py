@@ -7,14 +7,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import formats
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
 
 from core.formatting import money
 from sales.models import Lead, Opportunity
 
 QUALIFY, DEVELOP, CLOSE = "qualify", "develop", "close"
-STAGES = {QUALIFY: _("Qualify"), DEVELOP: _("Develop"), CLOSE: _("Close")}
+# Stage names are nouns in a process bar; "Qualify" and "Close" are also buttons elsewhere.
+STAGES = {
+    QUALIFY: pgettext_lazy("sales process stage", "Qualify"),
+    DEVELOP: pgettext_lazy("sales process stage", "Develop"),
+    CLOSE: pgettext_lazy("sales process stage", "Close"),
+}
 
 
 @dataclass(frozen=True)

@@ -197,3 +197,18 @@ def test_a_run_gives_a_sign_of_life_every_batch(monkeypatch):
     assert len(seen) == 3 + 1 + 1 and set(seen) == {run.pk}
     run.refresh_from_db()
     assert run.last_seen_at is not None and run.last_seen_at >= run.started_at
+
+
+def test_a_job_is_named_in_the_readers_language_with_its_code_kept():
+    from django.utils import translation
+
+    from commerce.jobs import job_label
+
+    with translation.override("pl"):
+        upload, synchronize = (
+            job_label("P-0001"),
+            job_label("Synchronize orders and channel requests"),
+        )
+    assert upload.startswith("P-0001 ") and upload != "P-0001 Upload channel requests"
+    assert synchronize != "Synchronize orders and channel requests"
+    assert job_label("retired job") == "retired job"
