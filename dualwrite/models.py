@@ -83,8 +83,10 @@ class MapState(models.Model):
     initial_sync_done = models.PositiveIntegerField(default=0)
     # Where a crashed initial sync resumes: {"step": index, "after": last primary key}.
     initial_sync_cursor = models.JSONField(default=dict, blank=True)
-    initial_sync_started_at = models.DateTimeField(null=True, blank=True)
-    initial_sync_finished_at = models.DateTimeField(null=True, blank=True)
+    initial_sync_started_at = models.DateTimeField(_("initial sync started"), null=True, blank=True)
+    initial_sync_finished_at = models.DateTimeField(
+        _("initial sync finished"), null=True, blank=True
+    )
     # Overrides the map's declared conflict rule when set.
     conflict_rule = models.CharField(
         _("conflict rule"),

@@ -78,7 +78,7 @@ class AccountAdmin(SalesRecordAdmin):
 @admin.register(Contact, site=sales_site)
 class ContactAdmin(SalesRecordAdmin):
     list_title = _("Contacts")
-    list_display = ("contact_number", "full_name", "email", "phone", "account", "prospect_number")
+    list_display = ("contact_number", "name", "email", "phone", "account", "prospect_number")
     search_fields = ("contact_number", "first_name", "last_name", "email", "prospect_number")
     list_select_related = ("account",)
     fieldsets = (
@@ -108,6 +108,10 @@ class ContactAdmin(SalesRecordAdmin):
         "created_at",
         "updated_at",
     )
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, contact: Contact) -> str:
+        return contact.full_name
 
     @admin.display(description=_("account"))
     def account_link(self, contact: Contact):

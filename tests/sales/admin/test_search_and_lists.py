@@ -117,4 +117,4 @@ def test_the_account_and_contact_lists_show_their_key_columns(rep):
     contacts = column_headers(page_text(rep.get(sales_url("contact_changelist"))))
 
     assert accounts[:2] == ["account_number", "name"] and "country" in accounts
-    assert contacts[:2] == ["contact_number", "full_name"] and "account" in contacts
+    assert contacts[:2] == ["contact_number", "name"] and "account" in contacts
