@@ -91,7 +91,7 @@ def _invitation_locked(token: str) -> tuple[Invitation, str]:
     state = invitation_state(invitation)
     if state == "revoked":
         raise NotAllowed(
-            _("This invitation was withdrawn: you are no longer a user of %(company)s.")
+            _("This invitation was withdrawn: you no longer have access to %(company)s.")
             % {"company": invitation.hierarchy.name},
             code="revoked",
         )
