@@ -30,4 +30,5 @@ def money(
 
 def language_name_local(code: str) -> str:
     """A language's name in itself ("English", "polski", "čeština"), as a picker lists it."""
-    return Locale.parse(translation.to_locale(code)).get_display_name(translation.to_locale(code))
+    locale = translation.to_locale(code)
+    return Locale.parse(locale).get_display_name(locale) or code

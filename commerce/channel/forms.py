@@ -69,9 +69,7 @@ class SiteModelForm(forms.ModelForm):
         # after "Enter a valid email address"): a field keeps its first message only.
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
             fresh = {
-                name: errors
-                for name, errors in error.error_dict.items()
-                if name not in self._errors
+                name: errors for name, errors in error.error_dict.items() if name not in self.errors
             }
             if not fresh:
                 return
@@ -171,7 +169,7 @@ class OnboardingRequestForm(SiteModelForm):
         return email_normalize(self.cleaned_data["email"])
 
     def clean(self) -> dict:
-        cleaned_data = super().clean()
+        cleaned_data = super().clean() or {}
         # Read with the chosen country (known only once every field is cleaned), stored in E.164.
         if phone := cleaned_data.get("phone"):
             try:

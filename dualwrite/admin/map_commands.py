@@ -5,6 +5,7 @@ actions do the same to the selected maps at once."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin
@@ -20,6 +21,14 @@ from dualwrite.models import MapState
 from dualwrite.selectors import sales_integration_on
 
 from .base import map_display, system_display
+
+if TYPE_CHECKING:
+    from .base import DualwriteAdmin
+
+    # The mixin's methods use the console admin it is mixed into (MapStateAdmin).
+    _MixedInto = DualwriteAdmin
+else:
+    _MixedInto = object
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ def _initial_sync_steps(code: str) -> list[str]:
     return steps
 
 
-class MapCommands:
+class MapCommands(_MixedInto):
     """MapStateAdmin's buttons and list actions (with DualwriteAdmin's page helpers)."""
 
     def command_urls(self) -> list:
@@ -109,10 +118,11 @@ class MapCommands:
         """The map page's buttons at its top, each to its confirmation page."""
         if not (self.has_repair_permission(request) and sales_integration_on()):
             return []
-        commands = {
+        by_state: dict[str, tuple[str, ...]] = {
             MapState.State.RUNNING: ("pause", "initial_sync"),
             MapState.State.PAUSED: ("resume",),
-        }.get(state.state, ("initial_sync",))
+        }
+        commands = by_state.get(state.state, ("initial_sync",))
         labels = {"pause": _("Pause"), "resume": _("Resume"), "initial_sync": _("Run initial sync")}
         return [
             {"label": labels[command], "url": self.page_url(command, quote(state.pk))}
@@ -134,7 +144,7 @@ class MapCommands:
         state = self.record_for_action(request, object_id)
         spec = MAP_COMMANDS[command]
         name = {"map": map_display(state.code)}
-        consequences = list(spec.consequences)
+        consequences = [str(consequence) for consequence in spec.consequences]
         if command == "initial_sync":
             consequences += _initial_sync_steps(state.code)
         return self.confirm_page(

@@ -2,8 +2,8 @@
 
 They run in the PostgreSQL pass (`integration`). The journey uses the real Celery worker and
 SMTP server of tests/integration, so jobs, dual-write and mail run as in production; the walks
-through the consoles and the portal (test_consoles_*) build their records with tasks inline. Playwright never
-downloads a browser: it drives /usr/bin/chromium (installed by .ci/run with apt).
+through the consoles and the portal (test_consoles_*) build their records with tasks inline.
+Playwright never downloads a browser: it drives /usr/bin/chromium (installed by .ci/run with apt).
 """
 
 import re
