@@ -135,7 +135,11 @@ class TimelineEntry:
 def _note_entries(notes: QuerySet[Note]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
-            kind="note", at=note.created_at, actor=note.author, title=str(_("Note")), text=note.text
+            kind="note",
+            at=note.created_at,
+            actor=note.author,
+            title=str(_("Note")),
+            text=note.text_for_reader,
         )
         for note in notes
     ]

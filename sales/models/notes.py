@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_multiline
@@ -16,6 +17,10 @@ class Note(models.Model):
 
     text = models.TextField(_("text"), max_length=5000, validators=[validate_multiline])
     author = models.CharField(_("author"), max_length=150)
+    # A note the system writes keeps its English message and values, so every reader sees it in
+    # their own language; `text` holds it in English for the API and search.
+    system_message = models.CharField(max_length=200, blank=True, editable=False)
+    system_values = models.JSONField(default=dict, blank=True, editable=False)
     # Not auto_now_add: notes copied to an opportunity on qualify keep their original time.
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     lead = models.ForeignKey(
@@ -38,3 +43,10 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"
+
+    @property
+    def text_for_reader(self) -> str:
+        """The note in the active language: a system note translated, a person's as written."""
+        if self.system_message:
+            return gettext(self.system_message) % self.system_values
+        return self.text

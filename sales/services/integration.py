@@ -5,12 +5,22 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.upserts import locked_or_created
 
 from ..models import Account, Contact, Lead, Note, Opportunity
 from ._shared import DB, apply_values, known_fields, locked, validated_save
+
+CREATED_NOTE = gettext_noop("Created by dual-write from Commerce prospect %(number)s.")
+
+
+def _topic(values: dict) -> str:
+    """A new lead's topic, in the requester's language like the rest of what they wrote."""
+    with translation.override(values.get("language") or settings.LANGUAGE_CODE):
+        return _("B2B partner request: %(company)s") % {"company": values.get("company_name", "")}
 
 
 def leads_upsert_from_commerce(
@@ -41,8 +51,7 @@ def leads_upsert_from_commerce(
                     owner=settings.SALES_INTEGRATION_USER,
                     lead_source=Lead.Source.B2B_COMMERCE,
                     created_by_integration=True,
-                    topic=_("B2B partner request: %(company)s")
-                    % {"company": values.get("company_name", "")},
+                    topic=_topic(values),
                     **values,
                 )
                 # Looked up under lock just now; the unique constraint guards a race.
@@ -56,8 +65,9 @@ def leads_upsert_from_commerce(
             Note(
                 lead=lead,
                 author=actor,
-                text=_("Created by dual-write from Commerce prospect %(number)s.")
-                % {"number": lead.prospect_number},
+                text=CREATED_NOTE % {"number": lead.prospect_number},
+                system_message=CREATED_NOTE,
+                system_values={"number": lead.prospect_number},
             )
             for lead in created
         )

@@ -127,7 +127,12 @@ def _opportunity_from_lead(
     # Notes carry over (SPEC §3 step 5): copies keep their author and time.
     Note.objects.using(DB).bulk_create(
         Note(
-            text=note.text, author=note.author, created_at=note.created_at, opportunity=opportunity
+            text=note.text,
+            author=note.author,
+            created_at=note.created_at,
+            system_message=note.system_message,
+            system_values=note.system_values,
+            opportunity=opportunity,
         )
         for note in Note.objects.using(DB).filter(lead=lead).order_by("created_at", "id")
     )

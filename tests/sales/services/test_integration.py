@@ -36,7 +36,8 @@ def test_upsert_creates_integration_lead_with_note_and_is_idempotent(settings):
     assert lead.owner == "crm-integration"
     assert lead.lead_source == Lead.Source.B2B_COMMERCE
     assert lead.created_by_integration is True
-    assert lead.topic == "B2B partner request: Žluťoučký kůň úpěl ďábelské ódy s.r.o."
+    # In the requester's language (Czech), like the rest of what they wrote.
+    assert lead.topic == "Žádost partnera B2B: Žluťoučký kůň úpěl ďábelské ódy s.r.o."
     assert (lead.status, lead.status_reason) == (Lead.Status.OPEN, Lead.StatusReason.NEW)
     assert lead.version == 1
     assert lead.party_values() == PROSPECT_VALUES
@@ -44,6 +45,24 @@ def test_upsert_creates_integration_lead_with_note_and_is_idempotent(settings):
     assert note.text == "Created by dual-write from Commerce prospect PR-000007."
     assert note.author == "integration"
     assert Lead.objects.count() == 1
+
+
+def test_the_integrations_note_reads_in_the_readers_language():
+    from django.utils import translation
+
+    lead = _upsert("PR-000008", PROSPECT_VALUES)
+    note = Note.objects.get(lead=lead)
+
+    with translation.override("pl"):
+        polish = note.text_for_reader
+    with translation.override("cs"):
+        czech = note.text_for_reader
+
+    assert "PR-000008" in polish and "PR-000008" in czech
+    assert polish != note.text and czech != note.text and polish != czech
+    person = Note(text="Called them, they want a quote.", author="rep")
+    with translation.override("pl"):
+        assert person.text_for_reader == "Called them, they want a quote."
 
 
 def test_upsert_keeps_unicode_byte_for_byte():
