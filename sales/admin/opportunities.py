@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from consoles.sales import sales_site
 from core.access import actor_name
@@ -106,7 +107,10 @@ class OpportunityAdmin(TimelineAdmin):
         ]
         # The close section only once there is a close to show.
         if obj is not None and obj.status != Opportunity.Status.OPEN:
-            fieldsets.append((_("Close"), {"fields": ("closes",)}))
+            # A section's name; the bare "Close" is Django's button, which must stay a verb.
+            fieldsets.append(
+                (pgettext_lazy("opportunity section", "Close"), {"fields": ("closes",)})
+            )
         record = ("version", ("created_at", "updated_at"))
         fieldsets.append((_("Record"), {"fields": record, "classes": ("collapse",)}))
         return fieldsets
