@@ -13,6 +13,7 @@ Answers:
   405       the role passed the access check of a page that takes POST only; what a refused
             POST does is checked by the POST tests of test_authorization_matrix.py
   410       a link already used
+  301       moved for good (/favicon.ico to the site's SVG icon)
 """
 
 ROLES = (
@@ -25,7 +26,7 @@ ROLES = (
     "integrator",
     "superuser",
 )
-ANSWERS = {"ok", "login", "redirect", "403", "404", "405", "410"}
+ANSWERS = {"ok", "login", "redirect", "301", "403", "404", "405", "410"}
 
 EVERYONE = ("ok",) * 8
 # Anonymous visitors, partner users and reps never enter HQ; then back office, integrator, root.
@@ -169,7 +170,9 @@ PAGES = {
     "dualwrite_api:conflict-list": INTEGRATOR_API,
     "dualwrite_api:conflict-detail": INTEGRATOR_API,
     # --- B2B site (also under /pl/ and /cs/) ----------------------------------------------------
-    "channel:home": EVERYONE,
+    # A signed-in partner's home is their portal; everyone else sees the sign-up call.
+    "channel:home": ("ok", "redirect", "redirect", "redirect", "ok", "ok", "ok", "ok"),
+    "channel:favicon": ("301",) * 8,
     "channel:sign-up": EVERYONE,
     "channel:sign-up-done": EVERYONE,
     "channel:request-status": EVERYONE,
