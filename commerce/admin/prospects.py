@@ -25,6 +25,7 @@ from core.admin.options import refusal_text
 from core.errors import ServiceError
 
 from .base import DB, CommerceRecordAdmin, language_name, short_datetime
+from .logs import state_name
 
 BULK_TEMPLATE = "admin/hq/commerce/prospect/bulk_decision.html"
 
@@ -187,9 +188,19 @@ class ProspectAdmin(CommerceRecordAdmin):
 
     @admin.display(description=_("transitions"))
     def transition_log(self, prospect: Prospect) -> str:
-        entries = TransitionLog.objects.using(DB).filter(
-            model=Prospect._meta.label_lower, object_key=prospect.prospect_number
-        )
+        label = Prospect._meta.label_lower
+        entries = [
+            {
+                "at": short_datetime(entry.created_at),
+                "change": f"{state_name(label, entry.source_state)} → "
+                f"{state_name(label, entry.target_state)}",
+                "actor": entry.actor,
+                "reason": entry.reason,
+            }
+            for entry in TransitionLog.objects.using(DB).filter(
+                model=label, object_key=prospect.prospect_number
+            )
+        ]
         return render_to_string(
             "admin/hq/commerce/prospect/transition_log.html", {"entries": entries}
         )

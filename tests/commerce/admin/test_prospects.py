@@ -99,6 +99,7 @@ def test_approve_builds_the_hierarchy_queues_the_email_and_shows_the_log(back_of
     assert approved.customer_hierarchy in page
     assert hq_url("commerce_customerhierarchy_change", hierarchy.pk) in page
     assert "ewa.backoffice" in page  # the transition log on the detail page
+    assert "<td>New → Approved</td>" in page  # its states in words, not codes
     assert hq_url("commerce_prospect_approve", prospect.pk) not in page
 
 
