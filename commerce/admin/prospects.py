@@ -77,6 +77,8 @@ class ProspectAdmin(CommerceRecordAdmin):
     search_fields = ("prospect_number", "company_name", "email", "last_name")
     actions = ("approve_selected", "reject_selected")
     readonly_fields = (
+        "prospect_type_name",
+        "channel_name",
         "language_name",
         "organization_customer_link",
         "person_customer_link",
@@ -87,7 +89,15 @@ class ProspectAdmin(CommerceRecordAdmin):
     fieldsets = (
         (
             _("Prospect"),
-            {"fields": ("prospect_number", "prospect_type", "channel", "request_id", "created_at")},
+            {
+                "fields": (
+                    "prospect_number",
+                    "prospect_type_name",
+                    "channel_name",
+                    "request_id",
+                    "created_at",
+                )
+            },
         ),
         (
             _("Contact"),
@@ -136,6 +146,14 @@ class ProspectAdmin(CommerceRecordAdmin):
         (_("In Sales"), {"fields": ("sales_records",)}),
         (_("Transition log"), {"fields": ("transition_log",)}),
     )
+
+    @admin.display(description=_("type"))
+    def prospect_type_name(self, prospect: Prospect) -> str:
+        return gettext(prospect.prospect_type)
+
+    @admin.display(description=_("channel"))
+    def channel_name(self, prospect: Prospect) -> str:
+        return gettext(prospect.channel)
 
     @admin.display(description=_("number"), ordering="prospect_number")
     def number(self, prospect: Prospect) -> str:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_fsm import FSMField, FSMModelMixin, transition
 
 # The site's membership terms: HQ's members are what job 1010 copies there.
@@ -37,10 +38,11 @@ class Prospect(FSMModelMixin, ChangeTracking, PartyFields):
     transition_log_model = "commerce.TransitionLog"
 
     prospect_number = models.CharField(_("prospect number"), max_length=20, unique=True)
-    prospect_type = models.CharField(_("type"), max_length=32, default="B2B prospect")
+    # Stored in English as SPEC §3 names them (the API returns them); pages translate them.
+    prospect_type = models.CharField(_("type"), max_length=32, default=gettext_noop("B2B prospect"))
     status = FSMField(_("status"), choices=Status.choices, default=Status.NEW, protected=True)
     status_reason = models.TextField(_("status reason"), blank=True)
-    channel = models.CharField(_("channel"), max_length=64, default="B2B site")
+    channel = models.CharField(_("channel"), max_length=64, default=gettext_noop("B2B site"))
     request_id = models.UUIDField(_("request reference"), unique=True, null=True, blank=True)
     organization_customer = models.CharField(_("organization customer"), max_length=20, blank=True)
     person_customer = models.CharField(_("person customer"), max_length=20, blank=True)

@@ -161,6 +161,9 @@ def test_the_prospect_page_names_the_language(back_office):
     assert '<div class="readonly">Czech</div>' in page
     assert '<div class="readonly">cs</div>' not in page
     assert '<div class="readonly">czeski</div>' in polish
+    # The type and channel SPEC §3 names are stored in English and read in the reader's words.
+    assert '<div class="readonly">B2B prospect</div>' in page
+    assert '<div class="readonly">B2B prospect</div>' not in polish
 
 
 def test_a_new_prospect_shows_its_missing_customers_as_empty_not_none(back_office):
