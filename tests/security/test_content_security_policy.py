@@ -98,7 +98,7 @@ def _sign_in(page: Page, url: str, username: str, console: list[str]) -> list[st
     found = _visit(page, url, console)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.locator("form [type=submit]").click()
+    page.locator("form:has(#id_password) [type=submit]").click()
     page.wait_for_load_state("networkidle")
     return found + [f"{url} (signed in): {line}" for line in page.evaluate("window.cspViolations")]
 
