@@ -7,6 +7,12 @@ from .builders import (
     prospect_approved_email,
     prospect_rejected_email,
 )
+from .orders import (
+    order_approval_requested_email,
+    order_decided_in_hq_email,
+    order_declined_email,
+    order_placed_email,
+)
 from .rendering import EmailSpec, RenderedEmail, email_render, email_subject
 
 __all__ = [
@@ -15,6 +21,10 @@ __all__ = [
     "email_render",
     "email_subject",
     "onboarding_request_received_email",
+    "order_approval_requested_email",
+    "order_decided_in_hq_email",
+    "order_declined_email",
+    "order_placed_email",
     "partner_user_invited_email",
     "partner_user_joined_email",
     "prospect_approved_email",

@@ -1,4 +1,5 @@
-"""1010 Customers: copy customers, hierarchies and partner users from HQ to the channel.
+"""1010 Customers: copy customers, hierarchies and partner users from HQ to the channel, and
+report what became of the site's orders.
 
 The copy is what lets partner users sign in on the B2B site (SPEC §6); a pending member
 becomes active once copied.
@@ -13,9 +14,11 @@ from commerce.channel.models import (
     ChannelCustomer,
     ChannelHierarchy,
     ChannelHierarchyMember,
+    Order,
     PartnerUserRequest,
 )
-from commerce.models import ChannelRequest, Customer, HierarchyMember, JobRun
+from commerce.models import ChannelRequest, Customer, HierarchyMember, JobRun, SalesOrder
+from core.fsm import transition_logs_batched
 
 from .runner import run_alive
 
@@ -37,10 +40,14 @@ def _customer_copy(customer: Customer) -> dict:
         "available_credit": customer.available_credit,
         "currency": customer.currency,
         "blocked": customer.blocked,
+        "street": customer.street,
+        "postal_code": customer.postal_code,
+        "city": customer.city,
+        "country": str(customer.country or ""),
     }
 
 
-def _copies_write(model: type[models.Model], key: tuple[str, ...], copies: dict) -> list:
+def copies_write(model: type[models.Model], key: tuple[str, ...], copies: dict) -> list:
     """Create or update channel rows so they hold `copies` ({key values: field values}).
 
     Only rows that differ are written, so a run with nothing new writes nothing. Returns the
@@ -105,12 +112,13 @@ def _members_download(last_id: int, batch_size: int, actor: str) -> tuple[list, 
             members[(hierarchy.hierarchy_id, member.customer.account_number)] = {
                 "role": member.role,
                 "spending_limit": member.spending_limit,
+                "monthly_spending_limit": member.monthly_spending_limit,
                 "status": member.status,
             }
         with transaction.atomic(using=CHANNEL_DB):
-            written = _copies_write(ChannelCustomer, ("account_number",), customers)
-            written += _copies_write(ChannelHierarchy, ("hierarchy_id",), hierarchies)
-            written += _copies_write(
+            written = copies_write(ChannelCustomer, ("account_number",), customers)
+            written += copies_write(ChannelHierarchy, ("hierarchy_id",), hierarchies)
+            written += copies_write(
                 ChannelHierarchyMember, ("hierarchy_id", "customer_id"), members
             )
     return batch, len(written)
@@ -163,6 +171,48 @@ def _partner_user_requests_complete(outcomes: dict, actor: str) -> int:
     return len(completed)
 
 
+def _sales_orders_report(batch_size: int, actor: str) -> int:
+    """Tell the site what became of its orders in HQ: the sales order's number, and its
+    confirmation or cancellation (SPEC §13). Only sales orders changed since the last report
+    are read; each is marked reported in the transaction that read it, after the site's commit,
+    so a failure reports it again rather than never."""
+    reported = 0
+    while True:
+        with transaction.atomic(using=DB):
+            batch = list(
+                SalesOrder.objects.using(DB)
+                .select_for_update(skip_locked=True)
+                .filter(reported=False)
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return reported
+            by_order = {sales_order.channel_order_id: sales_order for sales_order in batch}
+            with transaction.atomic(using=CHANNEL_DB), transition_logs_batched():
+                orders = list(
+                    Order.objects.using(CHANNEL_DB)
+                    .select_for_update()
+                    .filter(order_id__in=list(by_order))
+                )
+                for order in orders:
+                    sales_order = by_order[order.order_id]
+                    order.sales_order_number = sales_order.number
+                    if order.status == Order.Status.PLACED:
+                        if sales_order.status == SalesOrder.Status.CONFIRMED:
+                            order.confirm(by=actor, reason=f"HQ {sales_order.decided_by}")
+                        elif sales_order.status == SalesOrder.Status.CANCELLED:
+                            order.cancel(by=actor, reason=sales_order.status_reason)
+                    if sales_order.decided_at:
+                        order.decided_at = sales_order.decided_at
+                Order.objects.using(CHANNEL_DB).bulk_update(
+                    orders, ["sales_order_number", "status", "status_reason", "decided_at"]
+                )
+            SalesOrder.objects.using(DB).filter(pk__in=[so.pk for so in batch]).update(
+                reported=True
+            )
+            reported += len(orders)
+
+
 def customers_download(run: JobRun, batch_size: int) -> tuple[int, int]:
     """1010: copy hierarchies, their customers and members from HQ to the channel.
 
@@ -182,4 +232,5 @@ def customers_download(run: JobRun, batch_size: int) -> tuple[int, int]:
             break
         last_id = batch[-1].pk
         written += batch_written
-    return written + _partner_user_requests_complete(outcomes, actor), 0
+    written += _partner_user_requests_complete(outcomes, actor)
+    return written + _sales_orders_report(batch_size, actor), 0

@@ -56,8 +56,9 @@ SYNCHRONIZE = Job(
     url_slug="sync-channel-requests",
 )
 DOWNLOAD = Job("1010", "commerce.jobs.download.customers_download", gettext_noop("Customers"))
+PRODUCTS = Job("1040", "commerce.jobs.products.products_download", gettext_noop("Products"))
 
-JOBS: dict[str, Job] = {job.code: job for job in (UPLOAD, SYNCHRONIZE, DOWNLOAD)}
+JOBS: dict[str, Job] = {job.code: job for job in (UPLOAD, SYNCHRONIZE, DOWNLOAD, PRODUCTS)}
 
 
 def job_label(code: str) -> str:

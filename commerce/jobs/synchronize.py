@@ -1,7 +1,8 @@
 """Synchronize orders and channel requests: staged requests become HQ records (SPEC §6).
 
 Onboarding requests become prospects; partner-user requests add, change or remove hierarchy
-members through HQ's member services. A bad row is marked failed; the batch goes on.
+members through HQ's member services; orders become sales orders or emails (SPEC §13). A bad
+row is marked failed; the batch goes on.
 """
 
 import logging
@@ -17,6 +18,7 @@ from django.utils import timezone
 from commerce.channel.models import OnboardingRequest, PartnerUserRequest
 from commerce.models import ChannelRequest, JobRun, Prospect
 from commerce.services import (
+    channel_orders_take,
     hierarchy_member_add,
     hierarchy_member_change,
     hierarchy_member_remove,
@@ -65,6 +67,9 @@ def _process_partner_user(staged: ChannelRequest) -> None:
     action = payload["action"]
     limit = payload["spending_limit"]
     spending_limit = None if limit is None else Decimal(limit)
+    # Requests staged before monthly limits existed carry none.
+    monthly = payload.get("monthly_spending_limit")
+    monthly_limit = None if monthly is None else Decimal(monthly)
     common = {"hierarchy_id": payload["hierarchy_id"], "actor": payload["requested_by"]}
     if action == PartnerUserRequest.Action.ADD:
         hierarchy_member_add(
@@ -74,6 +79,7 @@ def _process_partner_user(staged: ChannelRequest) -> None:
             email=payload["email"],
             role=payload["role"],
             spending_limit=spending_limit,
+            monthly_spending_limit=monthly_limit,
             language=payload["language"],
         )
     elif action == PartnerUserRequest.Action.CHANGE:
@@ -85,6 +91,7 @@ def _process_partner_user(staged: ChannelRequest) -> None:
                 "last_name": payload["last_name"],
                 "role": payload["role"],
                 "spending_limit": spending_limit,
+                "monthly_spending_limit": monthly_limit,
             },
         )
     elif action == PartnerUserRequest.Action.REMOVE:
@@ -114,8 +121,13 @@ class _RowHandler:
     together: bool
 
 
+def _process_orders(staged_rows: list[ChannelRequest]) -> None:
+    channel_orders_take(payloads=[staged.payload for staged in staged_rows])
+
+
 ROW_HANDLERS: dict[str, _RowHandler] = {
     ChannelRequest.Type.ONBOARDING: _RowHandler(_process_onboardings, together=True),
+    ChannelRequest.Type.ORDER: _RowHandler(_process_orders, together=True),
     ChannelRequest.Type.PARTNER_USER: _RowHandler(_process_partner_users, together=False),
 }
 

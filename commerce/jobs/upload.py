@@ -1,13 +1,19 @@
-"""P-0001: move channel requests into HQ's staging table, batch by batch (SPEC §6)."""
+"""P-0001: move channel requests into HQ's staging table, batch by batch (SPEC §6).
 
+Requests are staged once each; an order is staged once per status HQ must hear of (placed,
+awaiting approval, declined), under a reference made from the order's and the status's.
+"""
+
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from commerce.channel.models import OnboardingRequest, PartnerUserRequest
+from commerce.channel.models import OnboardingRequest, Order, PartnerUserRequest
 from commerce.emails import EmailSpec, onboarding_request_received_email
 from commerce.models import ChannelRequest, JobRun
 from commerce.services import email_notifications_queue
@@ -87,11 +93,55 @@ def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
     return uploaded
 
 
+def order_event_reference(order: Order) -> uuid.UUID:
+    """The staged reference of an order in its current status: the same however often sent."""
+    return uuid.uuid5(order.order_id, order.status)
+
+
+def _orders_upload(run: JobRun, batch_size: int) -> int:
+    uploaded = 0
+    while True:
+        run_alive(run)
+        with transaction.atomic(using=CHANNEL_DB):
+            batch = list(
+                Order.objects.using(CHANNEL_DB)
+                .select_for_update(skip_locked=True)
+                .filter(status__in=Order.UPLOADED_STATUSES)
+                .exclude(uploaded_status=F("status"))
+                .prefetch_related("lines")
+                .order_by("id")[:batch_size]
+            )
+            if not batch:
+                break
+            with transaction.atomic(using=DB):
+                ChannelRequest.objects.using(DB).bulk_create(
+                    [
+                        ChannelRequest(
+                            request_id=order_event_reference(order),
+                            request_type=ChannelRequest.Type.ORDER,
+                            email=order.buyer_email,
+                            payload=order.payload(),
+                            upload_run=run,
+                        )
+                        for order in batch
+                    ],
+                    ignore_conflicts=True,
+                )
+                job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)
+            for status in {order.status for order in batch}:
+                Order.objects.using(CHANNEL_DB).filter(
+                    pk__in=[order.pk for order in batch if order.status == status]
+                ).update(uploaded_status=status)
+        uploaded += len(batch)
+    return uploaded
+
+
 def channel_requests_upload(run: JobRun, batch_size: int) -> tuple[int, int]:
-    """P-0001: stage every channel request not yet uploaded, batch by batch.
+    """P-0001: stage every channel request and order event not yet uploaded, batch by batch.
 
     Rows are claimed with SKIP LOCKED, so concurrent runs share the work; the staging table is
     unique by request id, so a batch that is staged but not marked (a crash between the two
     commits) is staged once when it is picked up again.
     """
-    return sum(_upload(upload, run, batch_size) for upload in UPLOADS), 0
+    uploaded = sum(_upload(upload, run, batch_size) for upload in UPLOADS)
+    return uploaded + _orders_upload(run, batch_size), 0

@@ -3,6 +3,7 @@
 from .audit import AuditEntry, TransitionLog
 from .jobs import ChannelRequest, JobRun
 from .notifications import DeclineMessage, EmailNotification
+from .orders import Product, SalesOrder, SalesOrderLine
 from .parties import (
     Customer,
     CustomerHierarchy,
@@ -23,6 +24,9 @@ __all__ = [
     "Invitation",
     "JobRun",
     "NumberSequence",
+    "Product",
     "Prospect",
+    "SalesOrder",
+    "SalesOrderLine",
     "TransitionLog",
 ]

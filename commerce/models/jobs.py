@@ -69,6 +69,8 @@ class ChannelRequest(FSMModelMixin, models.Model):
     class Type(models.TextChoices):
         ONBOARDING = "onboarding", _("Onboarding request")
         PARTNER_USER = "partner_user", _("Partner user request")
+        # A site order's new status: placed (a sales order), awaiting approval, declined.
+        ORDER = "order", _("Order")
 
     class State(models.TextChoices):
         NEW = "new", _("New")

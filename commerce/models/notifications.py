@@ -20,6 +20,11 @@ class EmailNotification(models.Model):
         PROSPECT_REJECTED = "prospect_rejected", _("B2B prospect rejected")
         PARTNER_USER_INVITED = "partner_user_invited", _("Partner user invited")
         PARTNER_USER_JOINED = "partner_user_joined", _("Partner user joined")
+        ORDER_PLACED = "order_placed", _("Order placed")
+        ORDER_APPROVAL_REQUESTED = "order_approval_requested", _("Order awaiting approval")
+        ORDER_DECLINED = "order_declined", _("Order declined")
+        ORDER_CONFIRMED = "order_confirmed", _("Order confirmed")
+        ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

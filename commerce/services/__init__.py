@@ -18,12 +18,16 @@ from .members import (
     hierarchy_member_remove,
 )
 from .notifications import email_notification_retry, email_notifications_queue
+from .orders import channel_orders_take, sales_order_cancel, sales_order_confirm
+from .products import PRODUCT_FIELDS, product_number_clean, product_save
 from .prospects import prospect_reject, prospect_reopen, prospect_sync_error_set, prospects_create
 
 __all__ = [
     "CUSTOMER_SYNC_FIELDS",
     "DECLINE_MESSAGE_MAX_LENGTH",
     "ONE_ORGANIZATION",
+    "PRODUCT_FIELDS",
+    "channel_orders_take",
     "channel_request_retry",
     "customer_credit_limit_set",
     "customer_upsert",
@@ -38,10 +42,14 @@ __all__ = [
     "invitation_renew",
     "invitation_url",
     "number_sequence_take",
+    "product_number_clean",
+    "product_save",
     "prospect_approve",
     "prospect_decision_apply",
     "prospect_reject",
     "prospect_reopen",
     "prospect_sync_error_set",
     "prospects_create",
+    "sales_order_cancel",
+    "sales_order_confirm",
 ]

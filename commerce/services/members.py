@@ -74,7 +74,13 @@ def _admin_remains(member: HierarchyMember) -> None:
 
 # The fields a partner user is added with, all required (a subset of SPEC §5's party fields).
 PERSON_FIELDS = ("first_name", "last_name", "email")
-_MEMBER_CHANGE_FIELDS = {"first_name", "last_name", "role", "spending_limit"}
+_MEMBER_CHANGE_FIELDS = {
+    "first_name",
+    "last_name",
+    "role",
+    "spending_limit",
+    "monthly_spending_limit",
+}
 
 
 def hierarchy_member_add(
@@ -87,10 +93,12 @@ def hierarchy_member_add(
     spending_limit: Decimal | None,
     language: str,
     actor: str,
+    monthly_spending_limit: Decimal | None = None,
 ) -> HierarchyMember:
     """Add a partner user: person customer, pending membership, invitation and email."""
     role = member_role_checked(role)
     limit = spending_limit_checked(spending_limit)
+    monthly_limit = spending_limit_checked(monthly_spending_limit)
     if language not in [code for code, __ in settings.LANGUAGES]:
         raise ServiceError(_("Unknown language %(code)s.") % {"code": language}, code="language")
     first_name, last_name, email = text_clean(first_name), text_clean(last_name), text_clean(email)
@@ -128,7 +136,11 @@ def hierarchy_member_add(
         (person.account_number,) = number_sequence_take(code="customer")
         person.save(using=DB)
         member = HierarchyMember.objects.using(DB).create(
-            hierarchy=hierarchy, customer=person, role=role, spending_limit=limit
+            hierarchy=hierarchy,
+            customer=person,
+            role=role,
+            spending_limit=limit,
+            monthly_spending_limit=monthly_limit,
         )
         audit_entries_create(
             actor=actor,
@@ -144,6 +156,7 @@ def hierarchy_member_add(
                 "status": (None, member.status),
                 "role": (None, role),
                 "spending_limit": (None, limit),
+                "monthly_spending_limit": (None, monthly_limit),
             },
         )
         channel_copy_on_commit()
@@ -172,14 +185,19 @@ def hierarchy_member_change(
         member = _member_current(hierarchy, account_number)
         person = member.customer
         person_before = {field: getattr(person, field) for field in ("first_name", "last_name")}
-        member_before = {"role": member.role, "spending_limit": member.spending_limit}
+        member_before = {
+            "role": member.role,
+            "spending_limit": member.spending_limit,
+            "monthly_spending_limit": member.monthly_spending_limit,
+        }
         if "role" in values:
             role = member_role_checked(values["role"])
             if role != HierarchyMember.Role.ADMIN:
                 _admin_remains(member)
             member.role = role
-        if "spending_limit" in values:
-            member.spending_limit = spending_limit_checked(values["spending_limit"])
+        for limit_field in ("spending_limit", "monthly_spending_limit"):
+            if limit_field in values:
+                setattr(member, limit_field, spending_limit_checked(values[limit_field]))
         names = {
             field: text_clean(values[field])
             for field in ("first_name", "last_name")
@@ -191,7 +209,7 @@ def hierarchy_member_change(
             person.name = f"{person.first_name} {person.last_name}"
             person_validate(person, fields=tuple(names))
             person.save(using=DB, update_fields=[*names, "name", "updated_at"])
-        member.save(using=DB, update_fields=["role", "spending_limit"])
+        member.save(using=DB, update_fields=["role", "spending_limit", "monthly_spending_limit"])
         audit_entries_create(
             actor=actor,
             record=person,
