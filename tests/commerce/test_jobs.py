@@ -193,8 +193,9 @@ def test_a_run_gives_a_sign_of_life_every_batch(monkeypatch):
 
     run = job_execute(code="P-0001", batch_size=1)
 
-    # Three batches of onboarding requests and the empty read that ends each kind of request.
-    assert len(seen) == 3 + 1 + 1 and set(seen) == {run.pk}
+    # Three batches of onboarding requests and the empty read that ends each kind of request
+    # (onboarding, partner users, orders).
+    assert len(seen) == 3 + 1 + 1 + 1 and set(seen) == {run.pk}
     run.refresh_from_db()
     assert run.last_seen_at is not None and run.last_seen_at >= run.started_at
 
