@@ -210,7 +210,7 @@ def _credit_check(organization: ChannelCustomer, total: Decimal, currency: str) 
                 "The order (%(total)s) is above your organization's available credit "
                 "(%(available)s)."
             )
-            % {"total": money(total, currency), "available": money(max(available, 0), currency)},
+            % {"total": money(total, currency), "available": money(max(available, Decimal(0)), currency)},
             code="credit_exceeded",
             details={"total": str(total), "available": str(available), "currency": currency},
         )
@@ -337,7 +337,7 @@ def _other_admins(member: ChannelHierarchyMember) -> bool:
     return (
         ChannelHierarchyMember.objects.using(DB)
         .filter(
-            hierarchy_id=member.hierarchy_id,
+            hierarchy__hierarchy_id=member.hierarchy_id,
             role=ChannelHierarchyMember.Role.ADMIN,
             status=ChannelHierarchyMember.Status.ACTIVE,
             access_revoked_at__isnull=True,
