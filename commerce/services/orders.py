@@ -19,7 +19,7 @@ from commerce.emails import (
     order_declined_email,
     order_placed_email,
 )
-from commerce.models import HierarchyMember, SalesOrder, SalesOrderLine
+from commerce.models import Customer, HierarchyMember, SalesOrder, SalesOrderLine
 from core.errors import NotAllowed, NotFound, ServiceError
 
 from .common import DB, channel_copy_on_commit, number_sequence_take
@@ -49,6 +49,32 @@ def _sales_order(payload: dict, number: str) -> SalesOrder:
         delivery_country=payload["delivery_country"],
         ordered_at=datetime.fromisoformat(payload["ordered_at"]),
     )
+
+
+def _customers(account_numbers: set[str]) -> dict[str, Customer]:
+    return {
+        customer.account_number: customer
+        for customer in Customer.objects.using(DB).filter(account_number__in=account_numbers)
+    }
+
+
+def _parties(payloads: list[dict]) -> dict[str, Customer]:
+    """The buyers and organizations of these orders, by account number."""
+    return _customers({p["buyer"] for p in payloads} | {p["organization"] for p in payloads})
+
+
+def _buyer_emails(payloads: list[dict], build) -> list[EmailSpec]:
+    """One email to each order's buyer, greeted by name, naming the organization."""
+    parties = _parties(payloads)
+    return [
+        build(
+            order=payload,
+            buyer=parties[payload["buyer"]],
+            company_name=parties[payload["organization"]].name,
+        )
+        for payload in payloads
+        if payload["buyer"] in parties and payload["organization"] in parties
+    ]
 
 
 def _sales_orders_create(payloads: list[dict]) -> list[EmailSpec]:
@@ -84,7 +110,7 @@ def _sales_orders_create(payloads: list[dict]) -> list[EmailSpec]:
     )
     # The site learns the sales order's number from job 1010.
     channel_copy_on_commit()
-    return [order_placed_email(order=payload) for payload in new]
+    return _buyer_emails(new, order_placed_email)
 
 
 def _approval_requests(payloads: list[dict]) -> list[EmailSpec]:
@@ -101,14 +127,15 @@ def _approval_requests(payloads: list[dict]) -> list[EmailSpec]:
     by_hierarchy: dict[str, list[HierarchyMember]] = {}
     for admin in admins:
         by_hierarchy.setdefault(admin.hierarchy.hierarchy_id, []).append(admin)
+    organizations = _customers({payload["organization"] for payload in payloads})
     return [
         order_approval_requested_email(
             order=payload,
-            admin_email=admin.customer.email,
-            admin_name=admin.customer.name,
-            admin_language=admin.customer.language,
+            admin=admin.customer,
+            company_name=organizations[payload["organization"]].name,
         )
         for payload in payloads
+        if payload["organization"] in organizations
         for admin in by_hierarchy.get(payload["hierarchy_id"], [])
         if admin.customer.email
     ]
@@ -126,7 +153,7 @@ def channel_orders_take(*, payloads: list[dict]) -> None:
         raise ServiceError(f"Unknown order status: {', '.join(sorted(unknown))}")
     emails = _sales_orders_create(by_status.get(PLACED, []))
     emails += _approval_requests(by_status.get(AWAITING_APPROVAL, []))
-    emails += [order_declined_email(order=payload) for payload in by_status.get(DECLINED, [])]
+    emails += _buyer_emails(by_status.get(DECLINED, []), order_declined_email)
     email_notifications_queue(specs=emails)
 
 
@@ -169,15 +196,19 @@ def _open_order(number: str) -> SalesOrder:
 def _decided(order: SalesOrder, reason: str) -> None:
     order.decided_at = timezone.now()
     order.save(using=DB)
-    email_notifications_queue(
-        specs=[
-            order_decided_in_hq_email(
-                order=_order_email_payload(order),
-                confirmed=order.status == SalesOrder.Status.CONFIRMED,
-                reason=reason,
-            )
-        ]
-    )
+    parties = _customers({order.buyer, order.customer})
+    if order.buyer in parties and order.customer in parties:
+        email_notifications_queue(
+            specs=[
+                order_decided_in_hq_email(
+                    order=_order_email_payload(order),
+                    buyer=parties[order.buyer],
+                    company_name=parties[order.customer].name,
+                    confirmed=order.status == SalesOrder.Status.CONFIRMED,
+                    reason=reason,
+                )
+            ]
+        )
     channel_copy_on_commit()
 
 
