@@ -46,6 +46,8 @@ run: export DJANGO_DEBUG := true
 run: setup messages
 	$(UV) run python manage.py migrate_all
 	$(UV) run python manage.py demo_users
+	# 50 fasteners and tools in HQ, copied to the site by job 1040; idempotent.
+	$(UV) run python manage.py demo_catalog
 	# Enables the Commerce solution's table maps (initial sync, then running); idempotent.
 	$(UV) run python manage.py dualwrite enable
 	$(UV) run honcho start --port $(PORT)
