@@ -267,6 +267,9 @@ class PartnerSetPasswordForm(SetPasswordForm):
     bound_field_class = MarkedBoundField
 
 
+SPENDING_LIMITS = ("spending_limit", "monthly_spending_limit")
+
+
 class OrganizationUserForm(SiteModelForm):
     """Add or edit an organization user; the rules live on PartnerUserRequest (model clean)."""
 
@@ -278,16 +281,24 @@ class OrganizationUserForm(SiteModelForm):
             "email",
             "role",
             "spending_limit",
+            "monthly_spending_limit",
             "language",
         )
         help_texts = {
-            "spending_limit": _("The most this user may order for; leave it empty for no limit."),
+            "spending_limit": _(
+                "The most one order of this user may come to without an admin's approval; "
+                "leave it empty for no limit."
+            ),
+            "monthly_spending_limit": _(
+                "The most this user's orders of a calendar month may come to without an "
+                "admin's approval; leave it empty for no limit."
+            ),
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            field.required = name != "spending_limit"
+            field.required = name not in SPENDING_LIMITS
         if "language" in self.fields:
             self.fields["language"] = forms.ChoiceField(
                 label=_("Language"),
@@ -302,7 +313,8 @@ class OrganizationUserForm(SiteModelForm):
             role.help_text = _("Admins can manage the organization's users.")
             # Most people added are colleagues who order; making an admin is a deliberate choice.
             self.initial["role"] = self.initial.get("role") or ChannelHierarchyMember.Role.USER
-        self.fields["spending_limit"].widget.attrs.update(min="0", step="0.01")
+        for name in SPENDING_LIMITS:
+            self.fields[name].widget.attrs.update(min="0", step="0.01")
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
@@ -310,4 +322,4 @@ class OrganizationUserForm(SiteModelForm):
 
 class OrganizationUserChangeForm(OrganizationUserForm):
     class Meta(OrganizationUserForm.Meta):
-        fields = ("first_name", "last_name", "role", "spending_limit")
+        fields = ("first_name", "last_name", "role", "spending_limit", "monthly_spending_limit")

@@ -124,6 +124,7 @@ class OrganizationUser:
     spending_limit: Decimal | None
     status: str  # pending | active
     change_pending: bool = False
+    monthly_spending_limit: Decimal | None = None
 
     @property
     def full_name(self) -> str:
@@ -169,6 +170,7 @@ def organization_users(*, hierarchy_id: str) -> list[OrganizationUser]:
             email=member.customer.email,
             role=member.role,
             spending_limit=member.spending_limit,
+            monthly_spending_limit=member.monthly_spending_limit,
             status=member.status,
             change_pending=member.customer_id in changing,
         )
@@ -182,6 +184,7 @@ def organization_users(*, hierarchy_id: str) -> list[OrganizationUser]:
             email=request.email,
             role=request.role,
             spending_limit=request.spending_limit,
+            monthly_spending_limit=request.monthly_spending_limit,
             status=ChannelHierarchyMember.Status.PENDING,
         )
         for request in _open_requests(hierarchy_id).filter(action=PartnerUserRequest.Action.ADD)

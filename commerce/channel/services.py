@@ -48,9 +48,16 @@ PARTNER_USER_ADD_FIELDS = (
     "email",
     "role",
     "spending_limit",
+    "monthly_spending_limit",
     "language",
 )
-PARTNER_USER_CHANGE_FIELDS = ("first_name", "last_name", "role", "spending_limit")
+PARTNER_USER_CHANGE_FIELDS = (
+    "first_name",
+    "last_name",
+    "role",
+    "spending_limit",
+    "monthly_spending_limit",
+)
 
 
 @dataclass(frozen=True)
@@ -309,14 +316,18 @@ def _email_free(admin: ChannelHierarchyMember, request: PartnerUserRequest) -> N
 def partner_user_request_add(*, user: AbstractBaseUser, values: dict) -> PartnerUserRequest:
     """An admin adds a user to their organization; HQ sets it up through the jobs (SPEC §6).
 
-    `values`: first_name, last_name, email, role, spending_limit (None: no limit), language.
+    `values`: first_name, last_name, email, role, spending_limit and monthly_spending_limit
+    (None or missing: no limit), language.
     """
     admin = _requesting_admin(user)
     request = PartnerUserRequest(
         hierarchy_id=admin.hierarchy_id,
         action=PartnerUserRequest.Action.ADD,
         requested_by=actor_name(user),
-        **{name: values[name] for name in PARTNER_USER_ADD_FIELDS},
+        **{
+            name: values.get(name) if name == "monthly_spending_limit" else values[name]
+            for name in PARTNER_USER_ADD_FIELDS
+        },
     )
     with transaction.atomic(using=DB):
         _hierarchy_locked(admin.hierarchy_id)
@@ -327,7 +338,7 @@ def partner_user_request_add(*, user: AbstractBaseUser, values: dict) -> Partner
 def partner_user_request_change(
     *, user: AbstractBaseUser, account_number: str, values: dict
 ) -> PartnerUserRequest:
-    """An admin changes a user's names, role or spending limit; missing values stay as they are.
+    """An admin changes a user's names, role or spending limits; missing values stay as they are.
 
     The request carries the complete result, so HQ applies exactly what the admin saw.
     """
@@ -340,6 +351,7 @@ def partner_user_request_change(
             "last_name": member.customer.last_name,
             "role": member.role,
             "spending_limit": member.spending_limit,
+            "monthly_spending_limit": member.monthly_spending_limit,
         }
         wanted = {**current, **{n: values[n] for n in PARTNER_USER_CHANGE_FIELDS if n in values}}
         if wanted["role"] != ChannelHierarchyMember.Role.ADMIN:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import invitations, organization_users, page, portal, sign_in, sign_up
+from .views import invitations, orders, organization_users, page, portal, shop, sign_in, sign_up
 
 app_name = "channel"
 
@@ -58,4 +58,17 @@ urlpatterns = [
         organization_users.organization_user_remove,
         name="organization-user-remove",
     ),
+    # The shop (SPEC §13)
+    path("partner/shop/", shop.catalog, name="shop"),
+    path("partner/shop/<str:product_number>/", shop.product, name="shop-product"),
+    path("partner/cart/", shop.cart, name="cart"),
+    path("partner/cart/add/", shop.cart_add, name="cart-add"),
+    path("partner/cart/update/", shop.cart_update, name="cart-update"),
+    path("partner/cart/checkout/", shop.checkout, name="checkout"),
+    path("partner/quick-order/", shop.quick_order, name="quick-order"),
+    path("partner/orders/", orders.order_list, name="orders"),
+    path("partner/orders/<str:number>/", orders.order_detail, name="order"),
+    path("partner/orders/<str:number>/approve/", orders.order_approve_view, name="order-approve"),
+    path("partner/orders/<str:number>/decline/", orders.order_decline_view, name="order-decline"),
+    path("partner/orders/<str:number>/reorder/", orders.order_reorder_view, name="order-reorder"),
 ]

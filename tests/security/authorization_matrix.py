@@ -57,6 +57,9 @@ INTEGRATOR_API_POST = api("403", "403", "403", "403", "403", "403", "405", "405"
 # Partner pages: a signed-in staff member is told the page is for business partners (403).
 PARTNER_ADMIN_PAGE = ("login", "403", "ok", "ok", "403", "403", "403", "403")
 ORGANIZATION_A_USER_PAGE = ("login", "403", "ok", "404", "403", "403", "403", "403")
+# The shop's pages: every partner user; its POST-only actions answer a GET with 405.
+PARTNER_PAGE = ("login", "ok", "ok", "ok", "403", "403", "403", "403")
+PARTNER_POST = ("login", "405", "405", "405", "403", "403", "403", "403")
 
 # Pages other than a registered model's standard admin pages, by URL name (or route if unnamed).
 STANDARD_VIEWS = ("changelist", "change", "history", "add", "delete")
@@ -189,6 +192,22 @@ PAGES = {
     "channel:organization-user-add": PARTNER_ADMIN_PAGE,
     "channel:organization-user-change": ORGANIZATION_A_USER_PAGE,
     "channel:organization-user-remove": ORGANIZATION_A_USER_PAGE,
+    # --- the shop's pages (issue 14) ----------------------------------------------------------
+    # Every partner shops; organization A's order (its user's, awaiting approval) is hidden from
+    # organization B (404); its decline page is for A's admins (the buyer, a user, gets 403).
+    "channel:shop": PARTNER_PAGE,
+    "channel:shop-product": PARTNER_PAGE,
+    "channel:cart": PARTNER_PAGE,
+    "channel:cart-add": PARTNER_POST,
+    "channel:cart-update": PARTNER_POST,
+    "channel:checkout": PARTNER_POST,
+    "channel:quick-order": PARTNER_PAGE,
+    "channel:orders": PARTNER_PAGE,
+    "channel:order": ("login", "ok", "ok", "404", "403", "403", "403", "403"),
+    "channel:order-approve": PARTNER_POST,
+    "channel:order-decline": ("login", "403", "ok", "404", "403", "403", "403", "403"),
+    "channel:order-reorder": PARTNER_POST,
+    # --- end of the shop's pages --------------------------------------------------------------
 }
 
 # Each registered model's standard admin pages follow the access rule of its admin.
@@ -300,6 +319,11 @@ PARAMETERS = {
     "uidb64": "uidb64",
     "channel:organization-user-change:account_number": "member",
     "channel:organization-user-remove:account_number": "member",
+    "channel:shop-product:product_number": "product_number",
+    "channel:order:number": "order_number",
+    "channel:order-approve:number": "order_number",
+    "channel:order-decline:number": "order_number",
+    "channel:order-reorder:number": "order_number",
     "channel_api:organization-user-detail:account_number": "member",
     "commerce_api:customer-detail:account_number": "customer",
     "commerce_api:customer-credit-limit:account_number": "customer",
@@ -349,5 +373,13 @@ REFUSED_CHANGES = [
     (("other_admin",), "delete", MEMBER_OF_A, {}, "404"),
     (("other_admin",), "patch", MEMBER_OF_A, {"role": "admin"}, "404"),
     (("partner_user", "back_office"), "post", "/api/channel/organization/users/", NEW_USER, "403"),
+    # The shop's pages: organization A's order (awaiting approval) from organization B, and
+    # the decline form from A's user who placed it.
+    (("other_admin",), "post", "/partner/orders/{order_number}/approve/", {}, "404"),
+    (("other_admin",), "post", "/partner/orders/{order_number}/decline/", {"reason": "No"}, "404"),
+    (("partner_user",), "post", "/partner/orders/{order_number}/decline/", {"reason": "No"},
+     "403"),
+    (("other_admin",), "post", "/partner/orders/{order_number}/reorder/", {}, "404"),
+    (("back_office",), "post", "/partner/cart/checkout/", {"purchase_order": "PO-2"}, "403"),
 ]
 # fmt: on

@@ -1,6 +1,7 @@
 """Fixtures of the security tests: the world every role of the authorization matrix looks at."""
 
 import uuid
+from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -9,6 +10,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from commerce.channel.models import ChannelHierarchyMember, ChannelProduct
+from commerce.channel.shop.services import cart_line_set, order_checkout
 from commerce.jobs import job_execute
 from commerce.models import EmailNotification, JobRun
 from commerce.services import hierarchy_member_add
@@ -27,6 +30,21 @@ from tests.factories import (
 )
 
 from .authorization_roles import ADMIN_SITES, _superuser_request
+
+
+def _shop_world(organization, buyer_account: str, buyer):
+    """A product on the site and an order of organization A's user awaiting an admin."""
+    product = ChannelProduct.objects.using("channel").create(
+        product_number="FX-1001", name_en="Hex bolt M8", price=Decimal("100.00"), currency="PLN"
+    )
+    ChannelHierarchyMember.objects.using("channel").filter(
+        hierarchy_id=organization.hierarchy_id, customer_id=buyer_account
+    ).update(spending_limit=Decimal("10.00"))
+    cart_line_set(user_id=buyer.pk, product_number=product.product_number, quantity=2)
+    order = order_checkout(user_id=buyer.pk, purchase_order="PO-1", actor=buyer.username)
+    assert order.status == order.Status.AWAITING_APPROVAL
+    return product, order
+
 
 # --- the world every role looks at --------------------------------------------------------------
 
@@ -96,6 +114,8 @@ def world():
         for model, model_admin in site._registry.items():
             if not model_admin.get_queryset(_superuser_request(users["superuser"])).exists():
                 raise AssertionError(f"the world has no {model._meta.label} to open")
+    # --- the shop (issue 14): a product, and an order of organization A's user awaiting approval
+    product, order = _shop_world(first, member.customer.account_number, users["partner_user"])
     partner = users["partner_admin"]
     return {
         "users": users,
@@ -123,5 +143,7 @@ def world():
             "error": str(error.pk),
             "conflict": str(conflict.pk),
             "user_id": str(users["rep"].pk),
+            "product_number": product.product_number,
+            "order_number": order.number,
         },
     }

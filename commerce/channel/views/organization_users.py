@@ -85,6 +85,7 @@ def organization_user_change(request, account_number: str):
             "last_name": member.customer.last_name,
             "role": member.role,
             "spending_limit": member.spending_limit,
+            "monthly_spending_limit": member.monthly_spending_limit,
         },
     )
     if request.method == "POST" and form.is_valid():

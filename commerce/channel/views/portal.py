@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..access import request_partner_member
+from ..shop.selectors import month_spent, organization_credit
 from .page import notice, page
 
 
@@ -61,8 +62,14 @@ def partner_required(view=None, *, admin: bool = False):
 @require_GET
 def account(request):
     member = request.partner
+    organization = member.hierarchy.organization
     return page(
         request,
         "channel/account.html",
-        {"member": member, "organization": member.hierarchy.organization},
+        {
+            "member": member,
+            "organization": organization,
+            "credit": organization_credit(organization=organization),
+            "month_spent": month_spent(user_id=request.user.pk),
+        },
     )
