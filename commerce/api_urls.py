@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, api_orders
 
 app_name = "commerce_api"
 
@@ -17,5 +17,7 @@ router.register("audit", api.AuditEntryViewSet, basename="audit-entry")
 router.register("email-notifications", api.EmailNotificationViewSet, basename="email-notification")
 router.register("jobs", api.JobViewSet, basename="job")
 router.register("job-runs", api.JobRunViewSet, basename="job-run")
+router.register("products", api_orders.ProductViewSet, basename="product")
+router.register("sales-orders", api_orders.SalesOrderViewSet, basename="sales-order")
 
 urlpatterns = router.urls

@@ -126,6 +126,7 @@ class HierarchyMemberSerializer(serializers.ModelSerializer):
             "language",
             "role",
             "spending_limit",
+            "monthly_spending_limit",
             "status",
         )
 
@@ -134,7 +135,7 @@ def _name_field() -> serializers.CharField:
     return serializers.CharField(max_length=80, validators=[validate_single_line])
 
 
-def _spending_limit_field() -> serializers.DecimalField:
+def _spending_limit_field(help_text=None) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
@@ -145,7 +146,16 @@ def _spending_limit_field() -> serializers.DecimalField:
         allow_null=True,
         # Left out: no limit on add; unchanged on a (partial) change, where DRF skips defaults.
         default=None,
-        help_text=_("Null (or left out) for no limit."),
+        help_text=help_text or _("Null (or left out) for no limit."),
+    )
+
+
+def _monthly_spending_limit_field() -> serializers.DecimalField:
+    return _spending_limit_field(
+        _(
+            "What the user's orders of a calendar month may come to before one waits for an "
+            "admin's approval; null (or left out) for no monthly limit."
+        )
     )
 
 
@@ -155,6 +165,7 @@ class HierarchyMemberAddSerializer(serializers.Serializer):
     email = EmailAddressField(max_length=254)
     role = serializers.ChoiceField(choices=HierarchyMember.Role.choices)
     spending_limit = _spending_limit_field()
+    monthly_spending_limit = _monthly_spending_limit_field()
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
@@ -169,6 +180,7 @@ class HierarchyMemberChangeSerializer(serializers.Serializer):
     last_name = _name_field()
     role = serializers.ChoiceField(choices=HierarchyMember.Role.choices)
     spending_limit = _spending_limit_field()
+    monthly_spending_limit = _monthly_spending_limit_field()
 
 
 class HierarchyMemberRemoveSerializer(serializers.Serializer):

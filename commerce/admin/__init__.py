@@ -8,6 +8,8 @@ from . import (  # noqa: F401
     hierarchies,
     jobs,
     logs,
+    products,
     prospects,
+    sales_orders,
     sign_in,
 )

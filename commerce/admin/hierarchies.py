@@ -39,6 +39,17 @@ class HierarchyMemberChangeForm(forms.Form):
         decimal_places=2,
         help_text=_("Leave empty for no limit."),
     )
+    monthly_spending_limit = forms.DecimalField(
+        label=_("Monthly spending limit"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_(
+            "What the user's orders of a calendar month may come to before one waits for an "
+            "admin's approval; leave empty for no monthly limit."
+        ),
+    )
 
 
 class HierarchyMemberAddForm(HierarchyMemberChangeForm):
@@ -48,7 +59,15 @@ class HierarchyMemberAddForm(HierarchyMemberChangeForm):
         choices=settings.LANGUAGES,
         help_text=_("The invitation email is written in this language."),
     )
-    field_order = ("first_name", "last_name", "email", "role", "spending_limit", "language")
+    field_order = (
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "spending_limit",
+        "monthly_spending_limit",
+        "language",
+    )
 
 
 class HierarchyMemberRemoveForm(forms.Form):
@@ -63,6 +82,7 @@ class HierarchyMemberInline(ReadOnlyAccess, admin.TabularInline):
         "email",
         "role",
         "spending_limit_display",
+        "monthly_spending_limit_display",
         "status",
         "member_actions",
     )
@@ -76,11 +96,19 @@ class HierarchyMemberInline(ReadOnlyAccess, admin.TabularInline):
     def email(self, member: HierarchyMember) -> str:
         return member.customer.email
 
+    @staticmethod
+    def _limit(member: HierarchyMember, limit) -> str:
+        if limit is None:
+            return gettext("No limit")
+        return str(limit)
+
     @admin.display(description=_("spending limit"))
     def spending_limit_display(self, member: HierarchyMember) -> str:
-        if member.spending_limit is None:
-            return gettext("No limit")
-        return str(member.spending_limit)
+        return self._limit(member, member.spending_limit)
+
+    @admin.display(description=_("monthly spending limit"))
+    def monthly_spending_limit_display(self, member: HierarchyMember) -> str:
+        return self._limit(member, member.monthly_spending_limit)
 
     @admin.display(description=_("actions"))
     def member_actions(self, member: HierarchyMember) -> str:
@@ -210,6 +238,7 @@ class CustomerHierarchyAdmin(CommerceRecordAdmin):
                     "last_name": member.customer.last_name,
                     "role": member.role,
                     "spending_limit": member.spending_limit,
+                    "monthly_spending_limit": member.monthly_spending_limit,
                 }
             },
             perform=change,

@@ -114,6 +114,14 @@ class OrganizationUserSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=ChannelHierarchyMember.Role.choices)
     spending_limit = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    monthly_spending_limit = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_(
+            "What the user may order in a calendar month without approval; null: no limit."
+        ),
+    )
     status = serializers.ChoiceField(
         choices=[ChannelHierarchyMember.Status.PENDING, ChannelHierarchyMember.Status.ACTIVE]
     )
@@ -148,12 +156,21 @@ class OrganizationUserAddSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartnerUserRequest
-        fields = ("first_name", "last_name", "email", "role", "spending_limit", "language")
+        fields = (
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "spending_limit",
+            "monthly_spending_limit",
+            "language",
+        )
         extra_kwargs = {
             "first_name": {"required": True, "allow_blank": False},
             "last_name": {"required": True, "allow_blank": False},
             "email": {"required": True, "allow_blank": False},
             "spending_limit": SPENDING_LIMIT,
+            "monthly_spending_limit": {**SPENDING_LIMIT, "default": None},
         }
 
 
@@ -164,11 +181,12 @@ class OrganizationUserChangeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartnerUserRequest
-        fields = ("first_name", "last_name", "role", "spending_limit")
+        fields = ("first_name", "last_name", "role", "spending_limit", "monthly_spending_limit")
         extra_kwargs = {
             "first_name": {"allow_blank": False},
             "last_name": {"allow_blank": False},
             "spending_limit": SPENDING_LIMIT,
+            "monthly_spending_limit": SPENDING_LIMIT,
         }
 
 

@@ -37,5 +37,8 @@ SPECTACULAR_SETTINGS = {
         "MapStatusStateEnum": "dualwrite.serializers.MAP_STATE_CHOICES",
         "DeliveryErrorStateEnum": "dualwrite.models.DeliveryError.State",
         "MapCodeEnum": "dualwrite.serializers.MAP_CHOICES",
+        # The shop (SPEC §13): a site order's and an HQ sales order's states.
+        "ChannelOrderStatusEnum": "commerce.channel.models.Order.Status",
+        "SalesOrderStatusEnum": "commerce.models.SalesOrder.Status",
     },
 }

@@ -383,3 +383,64 @@ REFUSED_CHANGES = [
     (("back_office",), "post", "/partner/cart/checkout/", {"purchase_order": "PO-2"}, "403"),
 ]
 # fmt: on
+
+# --- the shop's API and HQ console pages (issue 14) ---------------------------------------------
+# Partner users order through the API; A's order (its user's, awaiting approval) is hidden from
+# organization B; approving and declining are for admins (POST only: GET answers 405 to them).
+PARTNER_API = api("403", "ok", "ok", "ok", "403", "403", "403", "403")
+PAGES.update(
+    {
+        "channel_api:order-list": PARTNER_API,
+        "channel_api:order-detail": api("403", "ok", "ok", "404", "403", "403", "403", "403"),
+        "channel_api:order-approve": api("403", "403", "405", "405", "403", "403", "403", "403"),
+        "channel_api:order-decline": api("403", "403", "405", "405", "403", "403", "403", "403"),
+        "channel_api:product-list": PARTNER_API,
+        "commerce_api:product-list": BACK_OFFICE_API,
+        "commerce_api:product-detail": BACK_OFFICE_API,
+        "commerce_api:sales-order-list": BACK_OFFICE_API,
+        "commerce_api:sales-order-detail": BACK_OFFICE_API,
+        "commerce_api:sales-order-confirm": BACK_OFFICE_API_POST,
+        "commerce_api:sales-order-cancel": BACK_OFFICE_API_POST,
+        # A sales order's buttons open a confirmation page (its POST does the work).
+        "hq:commerce.salesorder:confirm": hq("ok", "403", "ok"),
+        "hq:commerce.salesorder:cancel": hq("ok", "403", "ok"),
+    }
+)
+ADMIN_MODELS.update(
+    {
+        # Products are added and changed in forms (saved through product_save), never deleted.
+        "hq:commerce.product": "back office, no delete",
+        "hq:commerce.salesorder": "back office, read-only",
+    }
+)
+PARAMETERS.update(
+    {
+        "channel_api:order-detail:number": "order_number",
+        "channel_api:order-approve:number": "order_number",
+        "channel_api:order-decline:number": "order_number",
+        "commerce_api:product-detail:product_number": "hq_product",
+        "commerce_api:sales-order-detail:number": "sales_order",
+        "commerce_api:sales-order-confirm:number": "sales_order",
+        "commerce_api:sales-order-cancel:number": "sales_order",
+    }
+)
+# fmt: off
+REFUSED_CHANGES += [
+    (("other_admin",), "post", "/api/channel/orders/{order_number}/approve/", {}, "404"),
+    (("other_admin",), "post", "/api/channel/orders/{order_number}/decline/", {"reason": "No"},
+     "404"),
+    (("partner_user",), "post", "/api/channel/orders/{order_number}/approve/", {}, "403"),
+    (("back_office", "rep"), "post", "/api/channel/orders/",
+     {"purchase_order": "PO-2", "lines": [{"product_number": "FX-2001", "quantity": 1}]}, "403"),
+    (("partner_admin", "integrator", "rep"), "post",
+     "/api/commerce/sales-orders/{sales_order}/confirm/", {}, "403"),
+    (("partner_admin", "integrator"), "post",
+     "/api/commerce/sales-orders/{sales_order}/cancel/", {"reason": "No stock"}, "403"),
+    (("integrator",), "post", "/hq/commerce/salesorder/{sales_order_pk}/confirm/", {}, "403"),
+    (("partner_user",), "post", "/hq/commerce/salesorder/{sales_order_pk}/cancel/",
+     {"reason": "No stock"}, "login"),
+    (("integrator",), "post", "/api/commerce/products/",
+     {"product_number": "FX-9", "name_en": "Washer", "price": "1.00"}, "403"),
+]
+# fmt: on
+# --- end of the shop's API and HQ console pages -------------------------------------------------

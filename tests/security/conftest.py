@@ -30,6 +30,7 @@ from tests.factories import (
 )
 
 from .authorization_roles import ADMIN_SITES, _superuser_request
+from .shop_world import hq_shop_world
 
 
 def _shop_world(organization, buyer_account: str, buyer):
@@ -75,6 +76,7 @@ def world():
         "integrator": UserFactory(username="ivo.integrator", groups=[INTEGRATION_ADMINISTRATORS]),
         "superuser": UserFactory(username="root", is_superuser=True),
     }
+    hq_shop = hq_shop_world(users["partner_admin"].pk)  # an HQ product and sales order
     map_states_register()
     maps = MapState.objects.order_by("code")
     error = DeliveryError.objects.create(
@@ -143,6 +145,7 @@ def world():
             "error": str(error.pk),
             "conflict": str(conflict.pk),
             "user_id": str(users["rep"].pk),
+            **hq_shop,
             "product_number": product.product_number,
             "order_number": order.number,
         },

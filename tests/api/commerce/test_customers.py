@@ -62,6 +62,7 @@ def test_hierarchies_list_members_without_a_query_per_row(back_office_client):
             "language": prospect.language,
             "role": "admin",
             "spending_limit": None,
+            "monthly_spending_limit": None,
             "status": "pending",
         }
     ]

@@ -1,0 +1,132 @@
+"""An order placed through the API in one call: its lines, checked, then checked out on account.
+
+The API's order does not go through the user's cart on the pages: inside one transaction the
+cart's lines are set aside, the API's lines take their place, the checkout runs (credit, spending
+limits, approval) and the cart's lines come back. A refused checkout rolls all of it back, so a
+refusal changes nothing, and the cart on the pages stays as it was either way.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from core.errors import NotAllowed, ServiceError
+
+from ..models import CartLine, ChannelProduct, Order
+from ..selectors import partner_membership
+from .quick_order import MAX_LINES, MAX_QUANTITY
+from .services import order_checkout
+
+DB = "channel"
+PRODUCT_NUMBER_MAX = 20
+
+
+def _quantity_error() -> str:
+    return _("The quantity must be a whole number from 1 to %(max)s.") % {
+        "max": number_format(MAX_QUANTITY, force_grouping=True)
+    }
+
+
+def _quantity(value: object) -> int | None:
+    """A whole quantity from 1 to MAX_QUANTITY (booleans and fractions are not quantities)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= MAX_QUANTITY else None
+
+
+def order_lines_checked(lines: Iterable[tuple[object, object]]) -> dict[str, int]:
+    """The lines as product number (upper case) → quantity, the same product's lines merged.
+
+    Refused with an error per bad line, by the line's index ({"lines": {"0": {...}}}): unknown
+    or inactive product, bad quantity, a merged quantity above the most one line may hold.
+    """
+    lines = list(lines)
+    if not lines:
+        raise ServiceError(
+            _("An order needs at least one line."),
+            code="required",
+            details={"lines": [_("Give at least one line.")]},
+        )
+    if len(lines) > MAX_LINES:
+        message = _("An order takes at most %(count)s lines.") % {"count": MAX_LINES}
+        raise ServiceError(message, code="too_many_lines", details={"lines": [message]})
+    errors: dict[str, dict[str, list[str]]] = {}
+    wanted: list[tuple[int, str, int]] = []
+    for index, (raw_number, raw_quantity) in enumerate(lines):
+        line_errors: dict[str, list[str]] = {}
+        number = "".join(str(raw_number or "").split()).upper()
+        if not number or len(number) > PRODUCT_NUMBER_MAX or not number.isprintable():
+            line_errors["product_number"] = [_("This is not a product number.")]
+        quantity = _quantity(raw_quantity)
+        if quantity is None:
+            line_errors["quantity"] = [_quantity_error()]
+        if line_errors:
+            errors[str(index)] = line_errors
+        else:
+            assert quantity is not None
+            wanted.append((index, number, quantity))
+    known = dict(
+        ChannelProduct.objects.using(DB)
+        .filter(product_number__in={number for __, number, __ in wanted})
+        .values_list("product_number", "active")
+    )
+    quantities: dict[str, int] = {}
+    for index, number, quantity in wanted:
+        if number not in known:
+            message = _("There is no product %(number)s.") % {"number": number}
+            errors[str(index)] = {"product_number": [message]}
+        elif not known[number]:
+            message = _("Product %(number)s can no longer be ordered.") % {"number": number}
+            errors[str(index)] = {"product_number": [message]}
+        elif quantities.get(number, 0) + quantity > MAX_QUANTITY:
+            errors[str(index)] = {"quantity": [_quantity_error()]}
+        else:
+            quantities[number] = quantities.get(number, 0) + quantity
+    if errors:
+        raise ServiceError(
+            _("Some lines of the order cannot be ordered; nothing was ordered."),
+            code="invalid_lines",
+            details={"lines": dict(sorted(errors.items(), key=lambda item: int(item[0])))},
+        )
+    return quantities
+
+
+def order_place(
+    *, user_id: int, purchase_order: str, lines: Iterable[tuple[object, object]], actor: str
+) -> Order:
+    """Check out `lines` (product number, quantity) on account, as the cart's checkout would.
+
+    Refusals are the checkout's (credit exceeded with the figures, blocked customer, purchase
+    order) or the lines' own; nothing changes then, the user's cart included.
+    """
+    member = partner_membership(user_id=user_id)
+    if member is None or not member.has_access:
+        raise NotAllowed(_("Your access to the B2B site is not active."), code="no_access")
+    quantities = order_lines_checked(lines)
+    with transaction.atomic(using=DB):
+        cart = CartLine.objects.using(DB).filter(user_id=user_id)
+        kept = list(cart.select_for_update().order_by("added_at", "id"))
+        cart.delete()
+        CartLine.objects.using(DB).bulk_create(
+            CartLine(user_id=user_id, product_number=number, quantity=quantity)
+            for number, quantity in quantities.items()
+        )
+        order = order_checkout(user_id=user_id, purchase_order=purchase_order, actor=actor)
+        # The cart as it was: its lines, quantities and the time each was added.
+        restored = CartLine.objects.using(DB).bulk_create(
+            CartLine(user_id=user_id, product_number=line.product_number, quantity=line.quantity)
+            for line in kept
+        )
+        for line, old in zip(restored, kept, strict=True):
+            line.added_at = old.added_at
+        if restored and restored[0].pk is not None:
+            CartLine.objects.using(DB).bulk_update(restored, ["added_at"])
+    return order
