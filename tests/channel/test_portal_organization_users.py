@@ -332,3 +332,48 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"] == f"/partner/sign-in/?next={path}"
+
+
+# --- the monthly spending limit (issue 14) ----------------------------------------------------
+
+
+def test_an_admin_sets_a_monthly_spending_limit_when_adding_a_user(admin, organization):
+    form = admin.get(ADD).content.decode()
+    assert 'name="monthly_spending_limit"' in form and "calendar month" in form
+
+    _added(admin, organization, monthly_spending_limit="12000")
+
+    assert PartnerUserRequest.objects.get().monthly_spending_limit == Decimal("12000")
+    assert _hq_member("jiri@kun.cz").monthly_spending_limit == Decimal("12000")
+    copy = _copy("jiri@kun.cz")
+    assert (copy.spending_limit, copy.monthly_spending_limit) == (
+        Decimal("2500.50"),
+        Decimal("12000"),
+    )
+    listed = admin.get(USERS).content.decode()
+    assert '<td class="amount" data-label="Monthly limit"><span class="amount">12,000.00 ' in listed
+
+
+def test_an_admin_changes_and_clears_a_monthly_spending_limit(admin, organization):
+    account = _added(admin, organization, monthly_spending_limit="12000")
+    edit = f"{USERS}{account}/edit/"
+    assert 'name="monthly_spending_limit" value="12000.00"' in admin.get(edit).content.decode()
+
+    values = {"first_name": "Jiří", "last_name": "Žluťoučký", "role": "user"}
+    admin.post(edit, {**values, "spending_limit": "2500.50", "monthly_spending_limit": "8000"})
+    run_jobs()
+    assert _copy("jiri@kun.cz").monthly_spending_limit == Decimal("8000")
+
+    # Only the monthly limit emptied: the per-order limit the form shows stays as it was.
+    admin.post(edit, {**values, "spending_limit": "2500.50", "monthly_spending_limit": ""})
+    run_jobs()
+    copy = _copy("jiri@kun.cz")
+    assert (copy.spending_limit, copy.monthly_spending_limit) == (Decimal("2500.50"), None)
+    assert _hq_member("jiri@kun.cz").monthly_spending_limit is None
+
+
+def test_a_negative_monthly_spending_limit_is_refused(admin):
+    response = _add(admin, monthly_spending_limit="-5")
+
+    assert "Enter a spending limit of 0 or more, or leave it empty." in response.content.decode()
+    assert not PartnerUserRequest.objects.exists()
