@@ -363,7 +363,7 @@ def test_a_user_cannot_approve_even_their_own_order(user):
 
     html = user.post(f"{ORDERS}{number}/approve/", follow=True).content.decode()
 
-    assert "Only an admin of your organization can approve orders." in html
+    assert "Only an admin of your organization can approve or decline orders." in html
     assert Order.objects.get(number=number).status == "awaiting_approval"
 
 

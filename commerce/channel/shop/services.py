@@ -210,7 +210,10 @@ def _credit_check(organization: ChannelCustomer, total: Decimal, currency: str) 
                 "The order (%(total)s) is above your organization's available credit "
                 "(%(available)s)."
             )
-            % {"total": money(total, currency), "available": money(max(available, Decimal(0)), currency)},
+            % {
+                "total": money(total, currency),
+                "available": money(max(available, Decimal(0)), currency),
+            },
             code="credit_exceeded",
             details={"total": str(total), "available": str(available), "currency": currency},
         )
@@ -240,6 +243,9 @@ def order_checkout(*, user_id: int, purchase_order: str, actor: str) -> Order:
     validate_single_line(purchase_order)
     person = member.customer
     with transaction.atomic(using=DB):
+        # The user's cart rows first: a second checkout of the same cart (a double click) waits
+        # here, then finds it empty, rather than ordering it twice.
+        list(CartLine.objects.using(DB).select_for_update().filter(user_id=user_id).values("pk"))
         cart = cart_for_user(user_id=user_id)
         if not cart.rows:
             raise ServiceError(_("Your cart is empty."), code="cart_empty")
@@ -314,7 +320,7 @@ def order_checkout(*, user_id: int, purchase_order: str, actor: str) -> Order:
 def _order_to_decide(member: ChannelHierarchyMember, number: str) -> Order:
     if not member.is_admin:
         raise NotAllowed(
-            _("Only an admin of your organization can approve orders."), code="not_admin"
+            _("Only an admin of your organization can approve or decline orders."), code="not_admin"
         )
     order = (
         Order.objects.using(DB)
