@@ -13,6 +13,25 @@ PERSON = {
     "company_name": "Kůň & <Syn> s.r.o.",
 }
 SIGN_IN_URL = "https://b2b.example/partner/invitation/tok3n/?next=/&lang=cs"
+# What an order email is given (commerce/emails/orders.py).
+ORDER = {
+    "order_number": "O-000042",
+    "purchase_order": "PO <7>",
+    "total": "12300.50",
+    "currency": "PLN",
+    "buyer_name": "Petra Nováková",
+    "order_url": "https://b2b.example/partner/orders/O-000042/",
+    "lines": [
+        {
+            "product_number": "FX-1001",
+            "product_name": "Wood screw 4 x 40 mm",
+            "quantity": 3,
+            "line_total": "12300.50",
+        }
+    ],
+    "approval_reason": "Above the spending limit per order (PLN 1,000.00).",
+    "sales_order": "SO-000007",
+}
 
 
 def _render(type_, language="en", **context):
@@ -144,8 +163,35 @@ def test_every_notification_type_has_templates(type_):
         email="jiri@kun.cz",
         sign_in_url=SIGN_IN_URL,
         invitation_days=7,
+        **ORDER,
         reason="",
     )
     assert email.subject
     assert "Jiří" in email.body_text
     assert "Jiří" in email.body_html
+
+
+@pytest.mark.parametrize(
+    "type_", [t for t in EmailNotification.Type.values if t.startswith("order_")]
+)
+def test_order_emails_name_the_order_its_lines_and_total_in_the_reader_s_locale(type_):
+    email = _render(type_, **ORDER, reason="Budget <closed>")
+    _assert_common(email)
+    assert "O-000042" in email.subject
+    assert "PLN\xa012,300.50" in email.body_text
+    assert "FX-1001" in email.body_text and "Wood screw 4 x 40 mm" in email.body_text
+    assert ORDER["order_url"] in email.body_text
+
+    polish = _render(type_, "pl", **ORDER, reason="Budget <closed>")
+    assert "12\xa0300,50\xa0zł" in polish.body_text
+
+
+def test_a_declined_or_cancelled_order_gives_the_reason_and_an_approval_request_the_limit():
+    declined = _render(EmailNotification.Type.ORDER_DECLINED, **ORDER, reason="Budget <closed>")
+    assert "Budget <closed>" in declined.body_text
+    assert "Budget &lt;closed&gt;" in declined.body_html
+    cancelled = _render(EmailNotification.Type.ORDER_CANCELLED, **ORDER, reason="Out of stock")
+    assert "Out of stock" in cancelled.body_text
+    asked = _render(EmailNotification.Type.ORDER_APPROVAL_REQUESTED, **ORDER, reason="")
+    assert "Petra Nováková" in asked.subject
+    assert "spending limit per order" in asked.body_text
