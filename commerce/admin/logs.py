@@ -15,6 +15,7 @@ from commerce.models import (
     CustomerHierarchy,
     HierarchyMember,
     Prospect,
+    SalesOrder,
     TransitionLog,
 )
 from consoles.hq import hq_site
@@ -23,7 +24,14 @@ from core.admin.display import shortened
 from .base import CommerceRecordAdmin, short_datetime
 
 # The records whose transitions and field changes HQ logs.
-LOGGED_MODELS = (Prospect, Customer, CustomerHierarchy, HierarchyMember, ChannelRequest)
+LOGGED_MODELS = (
+    Prospect,
+    Customer,
+    CustomerHierarchy,
+    HierarchyMember,
+    ChannelRequest,
+    SalesOrder,
+)
 
 
 def _model(label: str):

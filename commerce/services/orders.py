@@ -183,7 +183,9 @@ def _order_email_payload(order: SalesOrder) -> dict:
 def _open_order(number: str) -> SalesOrder:
     order = SalesOrder.objects.using(DB).select_for_update().filter(number=number).first()
     if order is None:
-        raise NotFound(_("There is no sales order %(number)s.") % {"number": number})
+        raise NotFound(
+            _("There is no sales order %(number)s.") % {"number": number}, code="not_found"
+        )
     if order.status != SalesOrder.Status.OPEN:
         raise NotAllowed(
             _("Sales order %(number)s is already %(status)s.")

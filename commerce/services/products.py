@@ -1,6 +1,7 @@
 """Products: what partners can order; job 1040 releases them to the site (SPEC §13)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from commerce.jobs.registry import PRODUCTS, job_kick_on_commit
 from commerce.models import Product
@@ -32,7 +33,10 @@ def product_save(*, product_number: str, values: dict, actor: str) -> Product:
     """Create or change a product; the site's copy follows by job 1040 after the commit."""
     unknown = set(values) - set(PRODUCT_FIELDS)
     if unknown:
-        raise ServiceError(f"Unknown product fields: {', '.join(sorted(unknown))}")
+        raise ServiceError(
+            _("Unknown product fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_fields",
+        )
     number = product_number_clean(product_number)
     with transaction.atomic(using=DB):
         product = (

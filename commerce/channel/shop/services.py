@@ -8,6 +8,7 @@ after the other, so together they cannot pass the limit.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from ..models import (
     NumberSequence,
     Order,
     OrderLine,
+    PartnerUser,
     TransitionLog,
 )
 from ..selectors import partner_membership
@@ -46,6 +48,12 @@ def _member(user_id: int) -> ChannelHierarchyMember:
     if member is None or not member.has_access:
         raise NotAllowed(_("Your access to the B2B site is not active."), code="no_access")
     return member
+
+
+def _cart_locked(user_id: int) -> None:
+    """Inside a transaction: one change of a user's cart at a time (two tabs adding the same
+    new product, a double-clicked checkout), by a lock on the user's partner row."""
+    list(PartnerUser.objects.using(DB).select_for_update().filter(user_id=user_id).values("pk"))
 
 
 def _quantity_checked(quantity: object) -> int:
@@ -69,6 +77,7 @@ def cart_line_set(
     _member(user_id)
     amount = _quantity_checked(quantity)
     with transaction.atomic(using=DB):
+        _cart_locked(user_id)
         if amount == 0 and not add:
             CartLine.objects.using(DB).filter(
                 user_id=user_id, product_number=product_number
@@ -108,6 +117,7 @@ class QuickOrderResult:
 def _lines_add(user_id: int, quantities: dict[str, int]) -> None:
     """Add quantities to the cart; the sum stays within the most one line may hold."""
     with transaction.atomic(using=DB):
+        _cart_locked(user_id)
         existing = {
             line.product_number: line
             for line in CartLine.objects.using(DB)
@@ -240,12 +250,17 @@ def order_checkout(*, user_id: int, purchase_order: str, actor: str) -> Order:
             code="max_length",
             details={"purchase_order": [_("Too long.")]},
         )
-    validate_single_line(purchase_order)
+    try:
+        validate_single_line(purchase_order)
+    except ValidationError as exc:
+        raise ServiceError(
+            exc.messages[0], code="invalid", details={"purchase_order": exc.messages}
+        ) from exc
     person = member.customer
     with transaction.atomic(using=DB):
-        # The user's cart rows first: a second checkout of the same cart (a double click) waits
-        # here, then finds it empty, rather than ordering it twice.
-        list(CartLine.objects.using(DB).select_for_update().filter(user_id=user_id).values("pk"))
+        # A second checkout of the same cart (a double click) waits here, then finds it empty,
+        # rather than ordering it twice.
+        _cart_locked(user_id)
         cart = cart_for_user(user_id=user_id)
         if not cart.rows:
             raise ServiceError(_("Your cart is empty."), code="cart_empty")
