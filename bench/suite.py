@@ -31,6 +31,10 @@ RUNS = {
         "pipeline_threads": ["--requests", "10000", *THREADS_WORKERS],
         "web": ["--seconds", "15", "--concurrency", "4"],
         "views": ["--rows", "100000"],
+        "orders": [
+            *("--organizations", "8", "--users", "40"),
+            *("--rate", "20", "--seconds", "30", "--bulk", "5000"),
+        ],
     },
     "smoke": {
         "latency": ["--rate", "5", "--seconds", "5"],
@@ -38,6 +42,10 @@ RUNS = {
         "pipeline_threads": ["--requests", "200", *THREADS_WORKERS],
         "web": ["--seconds", "2", "--concurrency", "2"],
         "views": ["--rows", "2000", "--renders", "3"],
+        "orders": [
+            *("--organizations", "2", "--users", "6"),
+            *("--rate", "5", "--seconds", "3", "--bulk", "200"),
+        ],
     },
 }
 

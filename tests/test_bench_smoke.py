@@ -14,6 +14,7 @@ from bench.suite import RUNS, benchmark_module, benchmark_run
 pytestmark = pytest.mark.integration
 
 EXPECTED_RESULTS = {
+    "orders": {"accepted", "checkouts_per_s", "checkout", "organizations_over_limit", "bulk"},
     "latency": {"sent", "accepted", "errors", "leads_missing", "commit_to_lead", "memory"},
     "pipeline": {
         "stages",
@@ -80,6 +81,10 @@ def test_benchmark_prints_its_figures(name):
         assert figures["scenarios"]["signup_post"]["ok"] > 0
         assert figures["scenarios"]["signup_post_worker_stopped"]["ok"] > 0
         assert figures["signups_stored"] >= figures["signups_posted"]
+    elif benchmark == "orders":
+        assert figures["accepted"] > 0 and figures["organizations_over_limit"] == {}
+        assert set(figures["checkout"]) >= DISTRIBUTION
+        assert figures["bulk"]["in_hq"] == figures["bulk"]["orders"]
     else:
         for page in figures["pages"].values():
             assert {f"rows_{size}" for size in figures["sizes"]} == set(page)
