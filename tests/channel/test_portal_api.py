@@ -73,6 +73,7 @@ def test_an_admin_lists_the_organizations_users(admin, organization):
             "email": organization.admin_email,
             "role": "admin",
             "spending_limit": None,
+            "monthly_spending_limit": None,
             "status": "active",
             "change_pending": False,
         }
@@ -93,6 +94,7 @@ def test_add_edit_and_remove_through_the_api_and_the_jobs(admin, organization):
             "email": "jiri@kun.cz",
             "role": "user",
             "spending_limit": "2500.50",
+            "monthly_spending_limit": None,
             "status": "pending",
             "change_pending": False,
         }
