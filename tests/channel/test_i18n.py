@@ -66,6 +66,16 @@ TRANSLATED = {
             EmailNotification.Type.PARTNER_USER_JOINED: (
                 "Petra Nováková ma teraz dostęp do konta firmowego Kůň & <Syn> s.r.o."
             ),
+            EmailNotification.Type.ORDER_PLACED: "Otrzymaliśmy Twoje zamówienie O-000042",
+            EmailNotification.Type.ORDER_APPROVAL_REQUESTED: (
+                "Zamówienie O-000042 (osoba zamawiająca: Petra Nováková) czeka na Twoje "
+                "zatwierdzenie"
+            ),
+            EmailNotification.Type.ORDER_DECLINED: "Twoje zamówienie O-000042 zostało odrzucone",
+            EmailNotification.Type.ORDER_CONFIRMED: (
+                "Twoje zamówienie O-000042 zostało potwierdzone"
+            ),
+            EmailNotification.Type.ORDER_CANCELLED: "Twoje zamówienie O-000042 zostało anulowane",
         },
         "expires_in_7_days": "Link działa jednorazowo i wygasa za 7 dni.",
         "expires_in_2_days": "Link działa jednorazowo i wygasa za 2 dni.",
@@ -94,6 +104,13 @@ TRANSLATED = {
             EmailNotification.Type.PARTNER_USER_JOINED: (
                 "Nový uživatel firemního účtu Kůň & <Syn> s.r.o.: Petra Nováková"
             ),
+            EmailNotification.Type.ORDER_PLACED: "Obdrželi jsme vaši objednávku O-000042",
+            EmailNotification.Type.ORDER_APPROVAL_REQUESTED: (
+                "Objednávka O-000042 uživatele Petra Nováková čeká na vaše schválení"
+            ),
+            EmailNotification.Type.ORDER_DECLINED: "Vaše objednávka O-000042 byla zamítnuta",
+            EmailNotification.Type.ORDER_CONFIRMED: "Vaše objednávka O-000042 je potvrzena",
+            EmailNotification.Type.ORDER_CANCELLED: "Vaše objednávka O-000042 byla zrušena",
         },
         "expires_in_7_days": "Odkaz funguje jednou a jeho platnost vyprší za 7 dní.",
         "expires_in_2_days": "Odkaz funguje jednou a jeho platnost vyprší za 2 dny.",
@@ -215,6 +232,27 @@ def _render(type_, language, **context):
     )
 
 
+ORDER = {
+    "order_number": "O-000042",
+    "purchase_order": "ZAM/2026/17",
+    "total": "12300.50",
+    "currency": "PLN",
+    "buyer_name": "Petra Nováková",
+    "order_url": "https://b2b.example/partner/orders/O-000042/",
+    "lines": [
+        {
+            "product_number": "FX-1001",
+            "product_name": "Wkręt do drewna",
+            "quantity": 3,
+            "line_total": "12300.50",
+        }
+    ],
+    "approval_reason": "Powyżej limitu",
+    "reason": "Mimo naši <oblast>",
+    "sales_order": "SO-000007",
+}
+
+
 EMAIL_CONTEXTS = {
     EmailNotification.Type.ONBOARDING_REQUEST_RECEIVED: {"request_id": REQUEST_ID},
     EmailNotification.Type.PROSPECT_APPROVED: {
@@ -228,6 +266,11 @@ EMAIL_CONTEXTS = {
         "new_user_name": "Petra Nováková",
         "new_user_email": "petra@kun.cz",
     },
+    EmailNotification.Type.ORDER_PLACED: ORDER,
+    EmailNotification.Type.ORDER_APPROVAL_REQUESTED: ORDER,
+    EmailNotification.Type.ORDER_DECLINED: ORDER,
+    EmailNotification.Type.ORDER_CONFIRMED: ORDER,
+    EmailNotification.Type.ORDER_CANCELLED: ORDER,
 }
 
 
@@ -312,3 +355,10 @@ def test_the_api_keeps_answering_in_the_language_the_client_asks_for(client):
     response = client.get("/api/channel/does-not-exist/", headers={"accept-language": "cs"})
 
     assert response["Content-Language"] == "cs"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_order_emails_write_money_in_the_reader_s_locale(language):
+    email = _render(EmailNotification.Type.ORDER_PLACED, language, **ORDER)
+    expected = {"pl": "12\xa0300,50\xa0zł", "cs": "12\xa0300,50\xa0PLN"}[language]
+    assert expected in email.body_text and "ZAM/2026/17" in email.body_text
