@@ -36,3 +36,23 @@ class Unavailable(ServiceError):
         "The task queue cannot be reached just now, so nothing was started. "
         "Please try again in a minute."
     )
+
+
+REASON_MAX_LENGTH = 1000
+
+
+def reason_required(reason: object, *, missing: str) -> str:
+    """A reason someone will read (a buyer, a customer): stripped, present, at most 1,000
+    characters; `missing` says who reads it when it is left out."""
+    text = str(reason or "").strip()
+    if not text:
+        raise ServiceError(
+            missing, code="required", details={"reason": [_("This field is required.")]}
+        )
+    if len(text) > REASON_MAX_LENGTH:
+        raise ServiceError(
+            _("The reason has at most 1,000 characters."),
+            code="max_length",
+            details={"reason": [_("Too long.")]},
+        )
+    return text

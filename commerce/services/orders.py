@@ -20,7 +20,7 @@ from commerce.emails import (
     order_placed_email,
 )
 from commerce.models import Customer, HierarchyMember, SalesOrder, SalesOrderLine
-from core.errors import NotAllowed, NotFound, ServiceError
+from core.errors import NotAllowed, NotFound, ServiceError, reason_required
 
 from .common import DB, channel_copy_on_commit, number_sequence_take
 from .notifications import email_notifications_queue
@@ -225,19 +225,9 @@ def sales_order_confirm(*, number: str, actor: str) -> SalesOrder:
 
 def sales_order_cancel(*, number: str, reason: str, actor: str) -> SalesOrder:
     """The back office cancels the order with a reason the buyer reads; its credit is freed."""
-    reason = str(reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            _("Say why the order is cancelled; the buyer reads it."),
-            code="required",
-            details={"reason": [_("This field is required.")]},
-        )
-    if len(reason) > 1000:
-        raise ServiceError(
-            _("The reason has at most 1,000 characters."),
-            code="max_length",
-            details={"reason": [_("Too long.")]},
-        )
+    reason = reason_required(
+        reason, missing=_("Say why the order is cancelled; the buyer reads it.")
+    )
     with transaction.atomic(using=DB):
         order = _open_order(number)
         order.cancel(by=actor, reason=reason)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import NotAllowed, NotFound, ServiceError
+from core.errors import NotAllowed, NotFound, ServiceError, reason_required
 from core.formatting import money
 from core.sequences import number_sequence_take
 from core.validators import validate_single_line
@@ -391,19 +391,9 @@ def order_approve(*, user_id: int, number: str, actor: str) -> Order:
 def order_decline(*, user_id: int, number: str, reason: str, actor: str) -> Order:
     """An admin declines an order awaiting approval; the buyer is told why, the credit freed."""
     member = _member(user_id)
-    reason = str(reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            _("Say why the order is declined; the buyer reads it."),
-            code="required",
-            details={"reason": [_("This field is required.")]},
-        )
-    if len(reason) > 1000:
-        raise ServiceError(
-            _("The reason has at most 1,000 characters."),
-            code="max_length",
-            details={"reason": [_("Too long.")]},
-        )
+    reason = reason_required(
+        reason, missing=_("Say why the order is declined; the buyer reads it.")
+    )
     with transaction.atomic(using=DB):
         order = _order_to_decide(member, number)
         order.decline(by=actor, reason=reason)
