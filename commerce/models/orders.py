@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 # The same texts and units as the site's copies, which job 1040 keeps.
-from commerce.channel.models import ProductTexts, Unit
+from commerce.channel.models import OrderLineTerms, ProductTexts, Unit
 from core.currencies import validate_currency
 from core.validators import validate_single_line
 
@@ -110,17 +110,10 @@ class SalesOrder(FSMModelMixin, models.Model):
         self.reported = False
 
 
-class SalesOrderLine(models.Model):
+class SalesOrderLine(OrderLineTerms):
     sales_order = models.ForeignKey(
         SalesOrder, on_delete=models.CASCADE, related_name="lines", verbose_name=_("sales order")
     )
-    line_number = models.PositiveSmallIntegerField(_("line"))
-    product_number = models.CharField(_("product number"), max_length=20)
-    product_name = models.CharField(_("product"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
-    quantity = models.PositiveIntegerField(_("quantity"))
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["sales_order", "line_number"]

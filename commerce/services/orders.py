@@ -95,16 +95,7 @@ def _sales_orders_create(payloads: list[dict]) -> list[EmailSpec]:
     if orders[0].pk is None:  # backends that do not return ids from a bulk insert
         orders = list(SalesOrder.objects.using(DB).filter(number__in=numbers).order_by("number"))
     SalesOrderLine.objects.using(DB).bulk_create(
-        SalesOrderLine(
-            sales_order=order,
-            line_number=line["line_number"],
-            product_number=line["product_number"],
-            product_name=line["product_name"],
-            unit=line["unit"],
-            quantity=line["quantity"],
-            unit_price=Decimal(line["unit_price"]),
-            line_total=Decimal(line["line_total"]),
-        )
+        SalesOrderLine(sales_order=order, **SalesOrderLine.terms_from_payload(line))
         for order, payload in zip(orders, new, strict=True)
         for line in payload["lines"]
     )

@@ -13,6 +13,7 @@ from .shop import (
     NumberSequence,
     Order,
     OrderLine,
+    OrderLineTerms,
     ProductTexts,
     Unit,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "OnboardingRequest",
     "Order",
     "OrderLine",
+    "OrderLineTerms",
     "PartnerUser",
     "PartnerUserRequest",
     "ProductTexts",

@@ -1,6 +1,7 @@
 """The shop (SPEC §13): HQ's products as job 1040 copies them, carts, and orders on account."""
 
 import uuid
+from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -225,8 +226,9 @@ class Order(FSMModelMixin, models.Model):
         self.status_reason = reason
 
 
-class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+class OrderLineTerms(models.Model):
+    """An order line as the site took it and HQ keeps it (the site's Order, HQ's SalesOrder)."""
+
     line_number = models.PositiveSmallIntegerField(_("line"))
     product_number = models.CharField(_("product number"), max_length=20)
     # The name in the buyer's language when ordered: what they saw and HQ keeps.
@@ -236,6 +238,39 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
 
+    TERMS = (
+        "line_number",
+        "product_number",
+        "product_name",
+        "unit",
+        "quantity",
+        "unit_price",
+        "line_total",
+    )
+
+    class Meta:
+        abstract = True
+
+    def payload(self) -> dict:
+        """The line as P-0001 stages it (amounts as text, exact)."""
+        values = {name: getattr(self, name) for name in self.TERMS}
+        return {
+            name: str(value) if isinstance(value, Decimal) else value
+            for name, value in values.items()
+        }
+
+    @classmethod
+    def terms_from_payload(cls, line: dict) -> dict:
+        return {
+            **{name: line[name] for name in cls.TERMS},
+            "unit_price": Decimal(line["unit_price"]),
+            "line_total": Decimal(line["line_total"]),
+        }
+
+
+class OrderLine(OrderLineTerms):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+
     class Meta:
         ordering = ["order", "line_number"]
         constraints = [
@@ -244,14 +279,3 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.line_number}: {self.quantity} x {self.product_number}"
-
-    def payload(self) -> dict:
-        return {
-            "line_number": self.line_number,
-            "product_number": self.product_number,
-            "product_name": self.product_name,
-            "unit": self.unit,
-            "quantity": self.quantity,
-            "unit_price": str(self.unit_price),
-            "line_total": str(self.line_total),
-        }
