@@ -5,6 +5,8 @@ the reader's words."""
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
+from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ from commerce.models import (
 from consoles.hq import hq_site
 from core.admin.display import shortened
 
-from .base import CommerceRecordAdmin, short_datetime
+from .base import DB, CommerceRecordAdmin, short_datetime
 
 # The records whose transitions and field changes HQ logs.
 LOGGED_MODELS = (
@@ -65,6 +67,25 @@ def state_name(label: str, state: str) -> str:
             continue
         return str(choices.get(state, state))
     return state
+
+
+def transition_log_html(record: Model) -> str:
+    """A record's transitions (when, from → to in words, who, why) for its HQ page."""
+    label = record._meta.label_lower
+    entries = [
+        {
+            "at": short_datetime(entry.created_at),
+            "change": f"{state_name(label, entry.source_state)} → "
+            f"{state_name(label, entry.target_state)}",
+            "actor": entry.actor,
+            "reason": entry.reason,
+        }
+        for entry in TransitionLog.objects.using(DB).filter(
+            model=label,
+            object_key=record.transition_key,  # type: ignore[attr-defined]
+        )
+    ]
+    return render_to_string("admin/hq/commerce/prospect/transition_log.html", {"entries": entries})
 
 
 class RecordTypeFilter(admin.SimpleListFilter):

@@ -4,19 +4,18 @@ each through a confirmation page that says what will happen."""
 
 from django.contrib import admin
 from django.http import HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce import services
-from commerce.models import Customer, CustomerHierarchy, Prospect, TransitionLog
+from commerce.models import Customer, CustomerHierarchy, Prospect
 from consoles.hq import hq_site
 from core.access import actor_name
 from core.admin.filters import CountryFilter
 
 from .base import DB, CommerceRecordAdmin, language_name, short_datetime
-from .logs import state_name
+from .logs import transition_log_html
 from .prospect_decisions import (
     ProspectApproveForm,
     ProspectBulkDecisions,
@@ -173,22 +172,7 @@ class ProspectAdmin(ProspectBulkDecisions, CommerceRecordAdmin):
 
     @admin.display(description=_("transitions"))
     def transition_log(self, prospect: Prospect) -> str:
-        label = Prospect._meta.label_lower
-        entries = [
-            {
-                "at": short_datetime(entry.created_at),
-                "change": f"{state_name(label, entry.source_state)} → "
-                f"{state_name(label, entry.target_state)}",
-                "actor": entry.actor,
-                "reason": entry.reason,
-            }
-            for entry in TransitionLog.objects.using(DB).filter(
-                model=label, object_key=prospect.prospect_number
-            )
-        ]
-        return render_to_string(
-            "admin/hq/commerce/prospect/transition_log.html", {"entries": entries}
-        )
+        return transition_log_html(prospect)
 
     def get_urls(self):
         return [

@@ -5,12 +5,11 @@ and the buyer is emailed."""
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce import services
-from commerce.models import Customer, SalesOrder, SalesOrderLine, TransitionLog
+from commerce.models import Customer, SalesOrder, SalesOrderLine
 from consoles.hq import hq_site
 from core.access import COMMERCE_BACK_OFFICE, actor_name
 from core.admin.access import ReadOnlyAccess
@@ -18,7 +17,7 @@ from core.admin.forms import reason_field
 from core.formatting import money
 
 from .base import DB, CommerceRecordAdmin, language_name, short_datetime
-from .logs import state_name
+from .logs import transition_log_html
 
 
 class SalesOrderCancelForm(forms.Form):
@@ -151,22 +150,7 @@ class SalesOrderAdmin(CommerceRecordAdmin):
 
     @admin.display(description=_("transitions"))
     def transition_log(self, order: SalesOrder) -> str:
-        label = SalesOrder._meta.label_lower
-        entries = [
-            {
-                "at": short_datetime(entry.created_at),
-                "change": f"{state_name(label, entry.source_state)} → "
-                f"{state_name(label, entry.target_state)}",
-                "actor": entry.actor,
-                "reason": entry.reason,
-            }
-            for entry in TransitionLog.objects.using(DB).filter(
-                model=label, object_key=order.number
-            )
-        ]
-        return render_to_string(
-            "admin/hq/commerce/prospect/transition_log.html", {"entries": entries}
-        )
+        return transition_log_html(order)
 
     def get_urls(self):
         return [
