@@ -8,8 +8,8 @@ from rest_framework import serializers
 from core.validators import validate_multiline, validate_single_line
 
 from .models import ChannelProduct, Order, OrderLine
+from .shop.checkout import PURCHASE_ORDER_MAX
 from .shop.quick_order import MAX_LINES, MAX_QUANTITY
-from .shop.services import PURCHASE_ORDER_MAX
 
 # Money as a number in the schema and the answers, like the spending limits.
 MONEY: dict[str, Any] = {

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from commerce.channel.models import Order, TransitionLog
+from commerce.channel.shop.checkout import order_checkout
 from commerce.channel.shop.services import (
     cart_line_set,
     order_approve,
-    order_checkout,
     order_decline,
 )
 from commerce.jobs import job_execute

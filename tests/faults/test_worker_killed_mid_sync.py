@@ -15,7 +15,8 @@ import pytest
 from django.db import connections
 
 from commerce.channel.models import Order
-from commerce.channel.shop.services import cart_line_set, order_checkout
+from commerce.channel.shop.checkout import order_checkout
+from commerce.channel.shop.services import cart_line_set
 from commerce.models import ChannelRequest, EmailNotification, NumberSequence, SalesOrder
 from tests.channel.shop.support import products, shop
 from tests.integration.support import database_url, wait_until

@@ -13,11 +13,11 @@ from decimal import Decimal
 import pytest
 
 from commerce.channel.models import ChannelCustomer, ChannelHierarchyMember, ChannelProduct, Order
+from commerce.channel.shop.checkout import order_checkout
 from commerce.channel.shop.selectors import organization_credit
 from commerce.channel.shop.services import (
     cart_line_set,
     order_approve,
-    order_checkout,
     order_decline,
 )
 from commerce.models import EmailNotification, SalesOrder

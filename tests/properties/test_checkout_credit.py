@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commerce.channel.models import ChannelCustomer, Order
-from commerce.channel.shop import services as shop_services
+from commerce.channel.shop import checkout as shop_checkout
+from commerce.channel.shop.checkout import order_checkout
 from commerce.channel.shop.selectors import organization_credit
-from commerce.channel.shop.services import cart_line_set, order_checkout
+from commerce.channel.shop.services import cart_line_set
 from commerce.jobs import job_execute
 from commerce.services import customer_credit_limit_set
 from core.errors import ServiceError
@@ -56,7 +57,7 @@ def buyers(monkeypatch) -> tuple[str, list[int]]:
         actor="backoffice",
     )
     job_execute(code="1010")
-    monkeypatch.setattr(shop_services, "requests_upload_on_commit", lambda *, using: None)
+    monkeypatch.setattr(shop_checkout, "requests_upload_on_commit", lambda *, using: None)
     return organization.prospect.organization_customer, users
 
 

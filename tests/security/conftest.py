@@ -11,7 +11,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from commerce.channel.models import ChannelHierarchyMember, ChannelProduct
-from commerce.channel.shop.services import cart_line_set, order_checkout
+from commerce.channel.shop.checkout import order_checkout
+from commerce.channel.shop.services import cart_line_set
 from commerce.jobs import job_execute
 from commerce.models import EmailNotification, JobRun
 from commerce.services import hierarchy_member_add

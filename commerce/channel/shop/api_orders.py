@@ -1,9 +1,7 @@
-"""An order placed through the API in one call: its lines, checked, then checked out on account.
+"""An order placed through the API in one call: its lines, checked, then ordered on account.
 
-The API's order does not go through the user's cart on the pages: inside one transaction the
-cart's lines are set aside, the API's lines take their place, the checkout runs (credit, spending
-limits, approval) and the cart's lines come back. A refused checkout rolls all of it back, so a
-refusal changes nothing, and the cart on the pages stays as it was either way.
+The API's order does not go through the user's cart on the pages: its lines become the rows
+the checkout orders (credit, spending limits, approval), and the cart stays as it was.
 """
 
 from collections.abc import Iterable
@@ -12,12 +10,13 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from core.errors import NotAllowed, ServiceError
+from core.errors import ServiceError
 
-from ..models import CartLine, ChannelProduct, Order
-from ..selectors import partner_membership
+from ..models import ChannelProduct, Order
+from .access import member_active
+from .checkout import order_create, purchase_order_checked
 from .quick_order import MAX_LINES, MAX_QUANTITY
-from .services import order_checkout
+from .selectors import Cart, CartRow, products_active
 
 DB = "channel"
 PRODUCT_NUMBER_MAX = 20
@@ -102,31 +101,22 @@ def order_lines_checked(lines: Iterable[tuple[object, object]]) -> dict[str, int
 def order_place(
     *, user_id: int, purchase_order: str, lines: Iterable[tuple[object, object]], actor: str
 ) -> Order:
-    """Check out `lines` (product number, quantity) on account, as the cart's checkout would.
+    """Order `lines` (product number, quantity) on account, as the cart's checkout would.
 
     Refusals are the checkout's (credit exceeded with the figures, blocked customer, purchase
-    order) or the lines' own; nothing changes then, the user's cart included.
+    order) or the lines' own; nothing changes then.
     """
-    member = partner_membership(user_id=user_id)
-    if member is None or not member.has_access:
-        raise NotAllowed(_("Your access to the B2B site is not active."), code="no_access")
+    member = member_active(user_id)
+    purchase_order = purchase_order_checked(purchase_order)
     quantities = order_lines_checked(lines)
     with transaction.atomic(using=DB):
-        cart = CartLine.objects.using(DB).filter(user_id=user_id)
-        kept = list(cart.select_for_update().order_by("added_at", "id"))
-        cart.delete()
-        CartLine.objects.using(DB).bulk_create(
-            CartLine(user_id=user_id, product_number=number, quantity=quantity)
-            for number, quantity in quantities.items()
+        products = products_active().in_bulk(list(quantities), field_name="product_number")
+        cart = Cart(
+            rows=[
+                CartRow(product=products[number], quantity=n) for number, n in quantities.items()
+            ],
+            unavailable=[number for number in quantities if number not in products],
         )
-        order = order_checkout(user_id=user_id, purchase_order=purchase_order, actor=actor)
-        # The cart as it was: its lines, quantities and the time each was added.
-        restored = CartLine.objects.using(DB).bulk_create(
-            CartLine(user_id=user_id, product_number=line.product_number, quantity=line.quantity)
-            for line in kept
+        return order_create(
+            member=member, user_id=user_id, cart=cart, purchase_order=purchase_order, actor=actor
         )
-        for line, old in zip(restored, kept, strict=True):
-            line.added_at = old.added_at
-        if restored and restored[0].pk is not None:
-            CartLine.objects.using(DB).bulk_update(restored, ["added_at"])
-    return order

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms import SiteForm
 from ..models import Order
+from .checkout import PURCHASE_ORDER_MAX
 from .quick_order import MAX_QUANTITY
 
 # A quick-order file is a list of lines, not a spreadsheet with pictures: 256 KB holds thousands.
 QUICK_ORDER_FILE_MAX = 256 * 1024
-PURCHASE_ORDER_MAX = 35
 REASON_MAX = 1000
 SEARCH_MAX = 100
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import actor_name
 from core.errors import ServiceError
 
+from ..shop.checkout import order_checkout
 from ..shop.forms import SEARCH_MAX, CartAddForm, CartLineForm, CheckoutForm, QuickOrderForm
 from ..shop.selectors import (
     cart_for_user,
@@ -22,7 +23,7 @@ from ..shop.selectors import (
     product_active,
     products_search,
 )
-from ..shop.services import cart_line_set, order_checkout, quick_order_add
+from ..shop.services import cart_line_set, quick_order_add
 from .page import page
 from .portal import partner_required
 

@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 
 from commerce.channel.models import CartLine, ChannelCustomer, Order, TransitionLog
+from commerce.channel.shop.checkout import order_checkout
 from commerce.channel.shop.selectors import month_spent, organization_credit
 from commerce.channel.shop.services import (
     cart_line_set,
     order_approve,
-    order_checkout,
     order_decline,
     order_reorder,
     quick_order_add,
