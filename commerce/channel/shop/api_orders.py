@@ -7,7 +7,6 @@ the checkout orders (credit, spending limits, approval), and the cart stays as i
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
@@ -15,17 +14,11 @@ from core.errors import ServiceError
 from ..models import ChannelProduct, Order
 from .access import member_active
 from .checkout import order_create, purchase_order_checked
-from .quick_order import MAX_LINES, MAX_QUANTITY
+from .quick_order import MAX_LINES, MAX_QUANTITY, quantity_range_error
 from .selectors import Cart, CartRow, products_active
 
 DB = "channel"
 PRODUCT_NUMBER_MAX = 20
-
-
-def _quantity_error() -> str:
-    return _("The quantity must be a whole number from 1 to %(max)s.") % {
-        "max": number_format(MAX_QUANTITY, force_grouping=True)
-    }
 
 
 def _quantity(value: object) -> int | None:
@@ -66,7 +59,7 @@ def order_lines_checked(lines: Iterable[tuple[object, object]]) -> dict[str, int
             line_errors["product_number"] = [_("This is not a product number.")]
         quantity = _quantity(raw_quantity)
         if quantity is None:
-            line_errors["quantity"] = [_quantity_error()]
+            line_errors["quantity"] = [quantity_range_error()]
         if line_errors:
             errors[str(index)] = line_errors
         else:
@@ -86,7 +79,7 @@ def order_lines_checked(lines: Iterable[tuple[object, object]]) -> dict[str, int
             message = _("Product %(number)s can no longer be ordered.") % {"number": number}
             errors[str(index)] = {"product_number": [message]}
         elif quantities.get(number, 0) + quantity > MAX_QUANTITY:
-            errors[str(index)] = {"quantity": [_quantity_error()]}
+            errors[str(index)] = {"quantity": [quantity_range_error()]}
         else:
             quantities[number] = quantities.get(number, 0) + quantity
     if errors:

@@ -19,6 +19,13 @@ _SEPARATORS = ("\t", ";", ",")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
+def quantity_range_error() -> str:
+    """What a quantity outside 1 to MAX_QUANTITY is told, wherever it comes from."""
+    return _("The quantity must be a whole number from 1 to %(max)s.") % {
+        "max": number_format(MAX_QUANTITY, force_grouping=True)
+    }
+
+
 @dataclass(frozen=True)
 class LineError:
     line: int  # 1-based, as a spreadsheet numbers rows

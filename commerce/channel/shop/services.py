@@ -17,7 +17,7 @@ from ..models import (
     Order,
 )
 from .access import cart_locked, member_active
-from .quick_order import MAX_QUANTITY, LineError, quick_order_parse
+from .quick_order import MAX_QUANTITY, LineError, quantity_range_error, quick_order_parse
 from .selectors import (
     products_active,
 )
@@ -26,15 +26,13 @@ DB = "channel"
 
 
 def _quantity_checked(quantity: object) -> int:
+    """A whole quantity from 0 (take the product out) to MAX_QUANTITY."""
     try:
         value = int(str(quantity))
     except (TypeError, ValueError):
-        value = 0
+        value = -1
     if not 0 <= value <= MAX_QUANTITY:
-        raise ServiceError(
-            _("The quantity must be a whole number from 1 to %(max)s.") % {"max": MAX_QUANTITY},
-            code="invalid_quantity",
-        )
+        raise ServiceError(quantity_range_error(), code="invalid_quantity")
     return value
 
 
