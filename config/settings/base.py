@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # swagger-ui served from the project, not a CDN (SPEC §11)
     "django_celery_beat",
     "django_fsm",
-    "django_countries",
+    "core.apps.CountriesConfig",  # django-countries, sorted by core.collation
     # django-axes: sign-in throttling per account and per client (config/settings/auth.py)
     "core.apps.SignInSecurityConfig",
     "csp",
