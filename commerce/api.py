@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import actor_name
-from core.api import IsCommerceBackOffice, query_filters
+from core.api import IsCommerceBackOffice, ServiceErrorSerializer, query_filters
 from core.errors import ServiceError
 
 from .jobs import JOBS, Job, job_lookup, job_start
@@ -50,7 +50,6 @@ from .serializers import (
     ProspectFilterSerializer,
     ProspectRejectSerializer,
     ProspectSerializer,
-    ServiceErrorSerializer,
 )
 from .services import (
     customer_credit_limit_set,

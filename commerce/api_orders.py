@@ -13,13 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.access import actor_name
-from core.api import IsCommerceBackOffice, query_filters
+from core.api import IsCommerceBackOffice, ServiceErrorSerializer, query_filters
 from core.errors import NotFound
 
 from .api import BUSINESS_KEY
 from .models import Product, SalesOrder
 from .selectors.orders import product_list, sales_order_list
-from .serializers import ServiceErrorSerializer
 from .serializers_orders import (
     ProductAddSerializer,
     ProductChangeSerializer,

@@ -21,14 +21,6 @@ from .models import (
 )
 from .selectors import email_notification_content
 
-
-class ServiceErrorSerializer(serializers.Serializer):
-    """The body of a refused request (core.api.exception_handler)."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 # --- prospects --------------------------------------------------------------------------------
 
 

@@ -27,6 +27,13 @@ def query_filters(serializer_class: type[serializers.Serializer], request: Reque
     return dict(serializer.validated_data)
 
 
+class ServiceErrorSerializer(serializers.Serializer):
+    """The body of a refused request (exception_handler below)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
 def exception_handler(exc, context):
     """Service refusals become JSON with a message; Django validation errors field errors."""
     if isinstance(exc, ServiceError):

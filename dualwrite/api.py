@@ -19,9 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from commerce.serializers import ServiceErrorSerializer
 from core.access import actor_name
-from core.api import IsIntegrationAdministrator, query_filters
+from core.api import IsIntegrationAdministrator, ServiceErrorSerializer, query_filters
 from core.errors import NotFound
 
 from . import services

@@ -17,11 +17,11 @@ from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from core.api import ServiceErrorSerializer
 from core.errors import NotFound
 
 from .access import request_partner
 from .forms import HONEYPOT_FIELD
-from .hq import ServiceErrorSerializer
 from .models import PartnerUserRequest
 from .selectors import onboarding_request_public_status, organization_users
 from .serializers import (

@@ -15,11 +15,10 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from core.access import actor_name
-from core.api import query_filters
+from core.api import ServiceErrorSerializer, query_filters
 from core.errors import NotFound
 
 from .access import request_partner
-from .hq import ServiceErrorSerializer
 from .models import ChannelHierarchyMember, ChannelProduct, Order
 from .serializers_shop import (
     ChannelProductFilterSerializer,

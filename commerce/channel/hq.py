@@ -15,7 +15,6 @@ from commerce.selectors import (
     onboarding_open_for_email,
     prospect_status_for_request,
 )
-from commerce.serializers import ServiceErrorSerializer
 from commerce.services import ONE_ORGANIZATION, invitation_redeem, invitation_renew
 
 __all__ = [
@@ -24,8 +23,6 @@ __all__ = [
     # An invitation link as HQ knows it: whom it is for and whether it can still be used.
     "Invitation",
     "InvitationLink",
-    # The body of a refused API request, shared with HQ's API so both answer alike.
-    "ServiceErrorSerializer",
     "hierarchy_member_current",
     "invitation_lookup",
     "invitation_redeem",
