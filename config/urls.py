@@ -1,7 +1,7 @@
-from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import urls_site
 from config.health import health
 from core.admin.language import console_language
 
@@ -29,9 +29,5 @@ urlpatterns = [
     path("api/dualwrite/", include("dualwrite.api_urls")),
 ]
 
-# The B2B site speaks the visitor's language by URL prefix: English at /partner/…, Polish and
-# Czech at /pl/partner/… and /cs/partner/… (issue 4); the consoles and the API stay unprefixed.
-urlpatterns += i18n_patterns(
-    path("", include("commerce.channel.urls")),
-    prefix_default_language=False,
-)
+# The B2B site, prefixed by language.
+urlpatterns += urls_site.urlpatterns

@@ -4,10 +4,13 @@ A queued email stores its subject and its context; the bodies are rendered when 
 first sent (or shown), so that the job that queues a burst of receipts does not render them.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import get_urlconf, set_urlconf
 from django.utils import translation
 
 
@@ -27,10 +30,26 @@ class RenderedEmail:
     body_html: str
 
 
+@contextmanager
+def _site_addresses() -> Iterator[None]:
+    """{% url %} reverses in the B2B site's addresses (settings.EMAIL_URLCONF), the only ones
+    emails link to: a worker rendering emails leaves the consoles' and the API's unimported."""
+    previous = get_urlconf()
+    set_urlconf(settings.EMAIL_URLCONF)
+    try:
+        yield
+    finally:
+        set_urlconf(previous)
+
+
 def _render(spec: EmailSpec, names: tuple[str, ...]) -> list[str]:
     context = {"store_name": settings.STORE_NAME, "site_url": settings.SITE_URL, **spec.context}
-    with translation.override(spec.language):
-        return [render_to_string(f"emails/{spec.type}/{name}", context) for name in names]
+    # The "emails" engine (config/settings/base.py) imports only the tag libraries emails load.
+    with translation.override(spec.language), _site_addresses():
+        return [
+            render_to_string(f"emails/{spec.type}/{name}", context, using="emails")
+            for name in names
+        ]
 
 
 def email_subject(spec: EmailSpec) -> str:

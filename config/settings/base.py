@@ -84,6 +84,18 @@ TEMPLATES = [
             ],
         },
     },
+    # Emails (commerce/emails/rendering.py), with the tag libraries they load. The engine above
+    # imports every installed app's libraries when first used (DRF's, the admin's, the site's
+    # with its views): 8 MB in each worker process that renders an email.
+    {
+        "NAME": "emails",
+        "BACKEND": "core.template_engines.NamedLibrariesTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "libraries": {"i18n": "django.templatetags.i18n", "money": "core.templatetags.money"},
+        },
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

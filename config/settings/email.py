@@ -18,3 +18,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
 # Seconds one run of the sending task may send for before it queues its next run.
 EMAIL_SEND_TIME_BUDGET_SECONDS = env.float("EMAIL_SEND_TIME_BUDGET_SECONDS", default=2.0)
+# The URLconf emails reverse their links in: the B2B site's addresses, without the consoles and the
+# API that the full one imports (6 MB in each worker process that renders an email).
+EMAIL_URLCONF = "config.urls_site"
