@@ -7,6 +7,7 @@ URLconf (settings.EMAIL_URLCONF). django-countries builds no collator when impor
 
 import json
 import os
+import platform
 import subprocess
 import sys
 
@@ -94,7 +95,7 @@ def test_emails_link_to_the_addresses_the_site_answers_at(language, name, kwargs
 
 
 def test_the_heap_is_trimmed_where_glibc_runs():
-    assert heap_trim() is (sys.platform == "linux")
+    assert heap_trim() is (platform.libc_ver()[0] == "glibc")
 
 
 def test_the_procfile_worker_is_celerys_worker_command_without_the_rest_of_its_cli():
