@@ -35,6 +35,7 @@ RUNS = {
             *("--organizations", "8", "--users", "40"),
             *("--rate", "20", "--seconds", "30", "--bulk", "5000"),
         ],
+        "initial_sync": ["--customers", "100000"],
     },
     "smoke": {
         "latency": ["--rate", "5", "--seconds", "5"],
@@ -46,13 +47,14 @@ RUNS = {
             *("--organizations", "2", "--users", "6"),
             *("--rate", "5", "--seconds", "3", "--bulk", "200"),
         ],
+        "initial_sync": ["--customers", "500"],
     },
 }
 
 
 def benchmark_module(name: str) -> str:
     """The benchmark a run uses: `pipeline_threads` is a run of `pipeline`."""
-    return name.partition("_")[0]
+    return "pipeline" if name == "pipeline_threads" else name
 
 
 def benchmark_run(name: str, args: list[str], env: dict[str, str] | None = None) -> dict:

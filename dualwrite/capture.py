@@ -21,7 +21,7 @@ from core.outboxed import loaded_values, loaded_values_reset, records_written
 
 from .maps import MAPS, TableMap, Trigger
 from .models import OutboxMessage
-from .outbox import outbox_write
+from .outbox import is_applying, outbox_write
 
 SaveTrigger = tuple[TableMap, Trigger]
 
@@ -55,6 +55,11 @@ def _saved_message(
 
 
 def _records_saved(triggers: list[SaveTrigger], records: list, *, created: bool, using) -> None:
+    if is_applying():
+        # Dual-write's own writes travel nowhere (loop prevention): no message to build.
+        for record in records:
+            loaded_values_reset(record)
+        return
     by_source: dict[str, list[OutboxMessage]] = defaultdict(list)
     for record in records:
         for table_map, trigger in triggers:

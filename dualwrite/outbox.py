@@ -13,6 +13,7 @@ from .models import OutboxMessage
 RELAY_TASK = "dualwrite.outbox_relay"
 INITIAL_SYNC_TASK = "dualwrite.initial_sync"
 SOLUTION_ENABLE_TASK = "dualwrite.solution_enable"
+MAP_ENABLE_TASK = "dualwrite.map_enable"
 
 _applying_map: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "dualwrite_applying_map", default=None

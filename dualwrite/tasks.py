@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from . import services
-from .outbox import INITIAL_SYNC_TASK, RELAY_TASK, SOLUTION_ENABLE_TASK
+from .outbox import INITIAL_SYNC_TASK, MAP_ENABLE_TASK, RELAY_TASK, SOLUTION_ENABLE_TASK
 from .relay import outbox_relay as relay
 
 
@@ -22,4 +22,10 @@ def initial_sync(code: str, actor: str) -> None:
 
 @shared_task(name=SOLUTION_ENABLE_TASK, ignore_result=True)
 def solution_enable(actor: str) -> None:
-    services.solution_enable(actor=actor)
+    services.solution_enable_queue(actor=actor)
+
+
+# One map of the solution, on whichever worker is free: independent maps sync at once.
+@shared_task(name=MAP_ENABLE_TASK, ignore_result=True)
+def map_enable(code: str, actor: str) -> None:
+    services.map_enable(code=code, actor=actor)

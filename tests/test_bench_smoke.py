@@ -25,6 +25,7 @@ EXPECTED_RESULTS = {
     },
     "web": {"scenarios", "signup_post_vs_bare_view", "signups_posted", "signups_stored"},
     "views": {"sizes", "pages", "queries_independent_of_rows"},
+    "initial_sync": {"records_per_s", "total_seconds", "maps", "sales", "killed_and_resumed"},
 }
 DISTRIBUTION = {"count", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
 # Its own databases and Redis database: a full `make bench` may run beside the test suite.
@@ -85,6 +86,14 @@ def test_benchmark_prints_its_figures(name):
         assert figures["accepted"] > 0 and figures["organizations_over_limit"] == {}
         assert set(figures["checkout"]) >= DISTRIBUTION
         assert figures["bulk"]["in_hq"] == figures["bulk"]["orders"]
+    elif benchmark == "initial_sync":
+        # Exactly N accounts and N contacts with Commerce's values, after a clean run and after
+        # a run killed part-way and started again.
+        assert figures["sales"]["exact"] is True
+        assert figures["killed_and_resumed"]["sales"]["exact"] is True
+        assert figures["killed_and_resumed"]["all_running"] is True
+        assert figures["maps"]["accounts_organization_customers"]["records"] == 500
+        assert figures["memory"]["worker"]["peak_rss_mb"] > 0
     else:
         for page in figures["pages"].values():
             assert {f"rows_{size}" for size in figures["sizes"]} == set(page)

@@ -7,7 +7,12 @@ members, invitations, staged channel requests, decline messages and queued email
 from .approval import prospect_approve
 from .channel_requests import channel_request_retry
 from .common import number_sequence_take
-from .customers import CUSTOMER_SYNC_FIELDS, customer_credit_limit_set, customer_upsert
+from .customers import (
+    CUSTOMER_SYNC_FIELDS,
+    customer_credit_limit_set,
+    customer_upsert,
+    customers_upsert_many,
+)
 from .decisions import prospect_decision_apply
 from .decline_messages import DECLINE_MESSAGE_MAX_LENGTH, decline_message_set
 from .invitations import invitation_create, invitation_redeem, invitation_renew, invitation_url
@@ -31,6 +36,7 @@ __all__ = [
     "channel_request_retry",
     "customer_credit_limit_set",
     "customer_upsert",
+    "customers_upsert_many",
     "decline_message_set",
     "email_notification_retry",
     "email_notifications_queue",

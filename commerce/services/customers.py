@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from commerce.models import Customer
 from core.errors import NotAllowed, NotFound, ServiceError
 from core.models import ADDRESS_FIELD_NAMES, PERSON_FIELD_NAMES
-from core.upserts import locked_or_created
+from core.upserts import Upserted, locked_or_created, records_upsert
 
 from .audit import audit_entries_create
 from .common import DB, channel_copy_on_commit
@@ -29,17 +29,12 @@ CUSTOMER_SYNC_FIELDS = (
 
 def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Customer:
     """Create or update a customer by account number (dual-write's accounts and contacts)."""
-    unknown = set(values) - set(CUSTOMER_SYNC_FIELDS)
-    if unknown:
-        raise ServiceError(f"Unknown customer fields: {', '.join(sorted(unknown))}")
+    _sync_fields_check(values)
 
     def values_set(customer: Customer) -> Customer:
         for field, value in values.items():
             setattr(customer, field, value)
-        if customer.party_type == Customer.PartyType.PERSON and {"first_name", "last_name"} & set(
-            values
-        ):
-            customer.name = f"{customer.first_name} {customer.last_name}".strip()
+        _derived_set(customer)
         customer.full_clean(validate_unique=False)
         customer.save(using=DB)
         return customer
@@ -52,13 +47,54 @@ def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Cu
         )
         if created:
             return customer
-        if customer.party_type != party_type:
-            raise NotAllowed(
-                _("Customer %(number)s is an %(type)s, not a %(wanted)s.")
-                % {"number": account_number, "type": customer.party_type, "wanted": party_type}
-            )
+        _party_type_check(customer, party_type)
         values_set(customer)
     return customer
+
+
+def _party_type_check(customer: Customer, party_type: str) -> None:
+    if customer.party_type != party_type:
+        raise NotAllowed(
+            _("Customer %(number)s is an %(type)s, not a %(wanted)s.")
+            % {"number": customer.account_number, "type": customer.party_type, "wanted": party_type}
+        )
+
+
+def _derived_set(customer: Customer) -> None:
+    """A person customer's name is their first and last name."""
+    if customer.party_type == Customer.PartyType.PERSON:
+        customer.name = f"{customer.first_name} {customer.last_name}".strip()
+
+
+def _sync_fields_check(values: dict) -> None:
+    unknown = set(values) - set(CUSTOMER_SYNC_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown customer fields: {', '.join(sorted(unknown))}")
+
+
+def customers_upsert_many(*, party_type: str, values_by_account: dict[str, dict]) -> Upserted:
+    """Create or update many customers of one party type at once (dual-write's initial sync).
+
+    The bulk form of `customer_upsert`: one read of the existing customers, one insert of the
+    new ones, one update of those whose values differ.
+    """
+    for values in values_by_account.values():
+        _sync_fields_check(values)
+
+    def prepare(customer: Customer) -> None:
+        _party_type_check(customer, party_type)
+        _derived_set(customer)
+        customer.full_clean(validate_unique=False)
+
+    with transaction.atomic(using=DB):
+        return records_upsert(
+            Customer.objects.using(DB),
+            key="account_number",
+            rows=values_by_account,
+            created_with={"party_type": party_type},
+            prepare=prepare,
+            derived=("name",),
+        )
 
 
 def customer_credit_limit_set(

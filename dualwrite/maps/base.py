@@ -54,6 +54,7 @@ class InitialSyncStep:
     exists on the target are left alone (the other side is the master for key conflicts).
     `payload` and `apply` replace the map's own for the copy (a decision is built from the
     record as its trigger would, and a decision already made is not applied again).
+    `apply_many` writes a whole batch's payloads on the target at once (a bulk upsert).
     """
 
     source: str
@@ -61,9 +62,17 @@ class InitialSyncStep:
     target_keys: Callable[[list[str]], set[str]] | None = None
     payload: Callable[[Any], Payload] | None = None
     apply: Callable[[Payload], None] | None = None
+    apply_many: Callable[[list[Payload]], None] | None = None
 
 
 _MISSING = object()
+
+
+def _stored(record: Any, name: str) -> Any:
+    """A field's stored value: a country as its code, without building the descriptor's object
+    (the initial sync reads 100,000s of records); anything else as the attribute gives it."""
+    value = record.__dict__.get(name, _MISSING)
+    return getattr(record, name) if value is _MISSING else value
 
 
 def plain(value: Any) -> Any:
@@ -112,7 +121,7 @@ class TableMap:
 
     def to_payload(self, record: Any, *, source: str) -> Payload:
         direction = self.direction_from(source)
-        payload = {target: plain(getattr(record, src)) for src, target in self._pairs(source)}
+        payload = {target: plain(_stored(record, src)) for src, target in self._pairs(source)}
         if direction.forward:
             for name, values in self.value_maps.items():
                 payload[name] = values.get(payload[name], payload[name])
@@ -132,9 +141,12 @@ class TableMap:
                 changed[target] = plain(old)
         return changed
 
+    def key_field(self, source: str) -> str:
+        """The field holding the map's key on `source`'s records."""
+        return self.key if self.direction_from(source).forward else self.field_map[self.key]
+
     def record_key(self, record: Any, *, source: str) -> str:
-        direction = self.direction_from(source)
-        return str(getattr(record, self.key if direction.forward else self.field_map[self.key]))
+        return str(getattr(record, self.key_field(source)))
 
     def target_values(self, record: Any, names) -> Payload:
         """The target record's current values under the payload's names."""

@@ -28,6 +28,32 @@ def _customer_from_sales(payload: Payload) -> None:
     )
 
 
+def _by_key(payloads: list[Payload], key: str, *drop: str) -> dict[str, dict]:
+    """{key value: the other values} of a batch of payloads (the initial sync's bulk form)."""
+    return {
+        payload[key]: {k: v for k, v in payload.items() if k != key and k not in drop}
+        for payload in payloads
+    }
+
+
+def _customers_from_sales(party_type: str):
+    def apply_many(payloads: list[Payload]) -> None:
+        commerce.customers_upsert_many(
+            party_type=party_type,
+            values_by_account=_by_key(payloads, "account_number", "party_type"),
+        )
+
+    return apply_many
+
+
+def _accounts_from_customers(payloads: list[Payload]) -> None:
+    sales.accounts_upsert_from_commerce_many(values_by_account=_by_key(payloads, "account_number"))
+
+
+def _contacts_from_customers(payloads: list[Payload]) -> None:
+    sales.contacts_upsert_from_commerce_many(values_by_contact=_by_key(payloads, "contact_number"))
+
+
 def _account_from_customer(payload: Payload) -> None:
     values = dict(payload)
     sales.account_upsert_from_commerce(
@@ -55,6 +81,7 @@ def _customers_map(
     party_type: str,
     sales_model: str,
     to_sales,
+    to_sales_many,
     sales_record,
     sales_records,
     conflict_rule: str,
@@ -86,9 +113,16 @@ def _customers_map(
         conflict_rule=conflict_rule,
         initial_sync=(
             InitialSyncStep(
-                "commerce", lambda: commerce_selectors.customer_list(party_type=party_type)
+                "commerce",
+                lambda: commerce_selectors.customer_list(party_type=party_type),
+                apply_many=to_sales_many,
             ),
-            InitialSyncStep("sales", sales_records, target_keys=_customer_keys),
+            InitialSyncStep(
+                "sales",
+                sales_records,
+                target_keys=_customer_keys,
+                apply_many=_customers_from_sales(party_type),
+            ),
         ),
         initial_sync_master="commerce",
     )
@@ -112,6 +146,7 @@ ACCOUNTS_ORGANIZATION_CUSTOMERS = _customers_map(
     party_type=ORGANIZATION,
     sales_model="sales.Account",
     to_sales=_account_from_customer,
+    to_sales_many=_accounts_from_customers,
     sales_record=lambda key: sales_selectors.account_get(account_number=key),
     sales_records=sales_selectors.account_list,
     conflict_rule="commerce",
@@ -133,6 +168,7 @@ CONTACTS_PERSON_CUSTOMERS = _customers_map(
     party_type=PERSON,
     sales_model="sales.Contact",
     to_sales=_contact_from_customer,
+    to_sales_many=_contacts_from_customers,
     sales_record=lambda key: sales_selectors.contact_get(contact_number=key),
     sales_records=sales_selectors.contact_list,
     conflict_rule="newest",

@@ -25,8 +25,15 @@ class Mirrored(ChangeTracking, AddressFields, Versioned):
 
     objects = OutboxedQuerySet.as_manager()
 
+    # Fields computed from others on save(); bulk writes (dual-write's initial sync) do not
+    # call save(), so they call `derived_fields_set` and write these too.
+    DERIVED_FIELD_NAMES: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+    def derived_fields_set(self) -> None:
+        """Nothing is derived by default."""
 
 
 class Account(Mirrored):
@@ -57,8 +64,13 @@ class Account(Mirrored):
     def __str__(self) -> str:
         return f"{self.account_number} {self.name}"
 
-    def save(self, *args, **kwargs) -> None:
+    DERIVED_FIELD_NAMES = ("company_name_key",)
+
+    def derived_fields_set(self) -> None:
         self.company_name_key = company_name_key(self.name)
+
+    def save(self, *args, **kwargs) -> None:
+        self.derived_fields_set()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "company_name_key"}

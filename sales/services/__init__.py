@@ -9,7 +9,9 @@ One module a subject; every service is importable from here.
 from ._shared import number_sequence_take
 from .integration import (
     account_upsert_from_commerce,
+    accounts_upsert_from_commerce_many,
     contact_upsert_from_commerce,
+    contacts_upsert_from_commerce_many,
     decision_sync_error_set,
     lead_close_decided_in_commerce,
     leads_upsert_from_commerce,
@@ -37,8 +39,10 @@ __all__ = [
     "LeadQualification",
     "account_update",
     "account_upsert_from_commerce",
+    "accounts_upsert_from_commerce_many",
     "contact_update",
     "contact_upsert_from_commerce",
+    "contacts_upsert_from_commerce_many",
     "decision_sync_error_set",
     "lead_close_decided_in_commerce",
     "lead_create",

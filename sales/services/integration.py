@@ -9,9 +9,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.upserts import locked_or_created
+from core.upserts import Upserted, locked_or_created, records_upsert
 
 from ..models import Account, Contact, Lead, Note, Opportunity
+from ..models.records import Mirrored
 from ._shared import DB, apply_values, known_fields, locked, validated_save
 
 CREATED_NOTE = gettext_noop("Created by dual-write from Commerce prospect %(number)s.")
@@ -100,6 +101,45 @@ def account_upsert_from_commerce(
         values["prospect_number"] = prospect_number
     with transaction.atomic(using=DB):
         return _upsert_by_key(Account, key={"account_number": account_number}, values=values)
+
+
+def _mirrored_upsert_many(
+    model: type[Account] | type[Contact], *, key: str, values_by_key: dict[str, dict]
+) -> Upserted:
+    allowed = (*model.EDITABLE_FIELD_NAMES, "prospect_number")
+    rows = {}
+    for number, values in values_by_key.items():
+        values = dict(known_fields(values, allowed))
+        if not values.get("prospect_number"):
+            values.pop("prospect_number", None)  # as one by one: an empty one changes nothing
+        rows[number] = values
+
+    def prepare(record: Mirrored) -> None:
+        record.derived_fields_set()
+        record.full_clean(validate_unique=False)
+
+    with transaction.atomic(using=DB):
+        return records_upsert(
+            model.objects.using(DB),
+            key=key,
+            rows=rows,
+            prepare=prepare,
+            derived=model.DERIVED_FIELD_NAMES,
+        )
+
+
+def accounts_upsert_from_commerce_many(*, values_by_account: dict[str, dict]) -> Upserted:
+    """Create or update many accounts from Commerce organization customers at once.
+
+    The bulk form of `account_upsert_from_commerce` (dual-write's initial sync): one read of
+    the existing accounts, one insert of the new ones, one update of those that differ.
+    """
+    return _mirrored_upsert_many(Account, key="account_number", values_by_key=values_by_account)
+
+
+def contacts_upsert_from_commerce_many(*, values_by_contact: dict[str, dict]) -> Upserted:
+    """Create or update many contacts from Commerce person customers at once (see accounts)."""
+    return _mirrored_upsert_many(Contact, key="contact_number", values_by_key=values_by_contact)
 
 
 def contact_upsert_from_commerce(

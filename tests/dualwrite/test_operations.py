@@ -12,6 +12,7 @@ from dualwrite import services
 from dualwrite.models import DeliveryError, MapState, OutboxMessage
 from dualwrite.relay import outbox_relay
 from dualwrite.selectors import map_status_list
+from dualwrite.services import initial_sync
 from sales.models import Account, Contact, Lead
 from sales.services import account_upsert_from_commerce
 from tests.factories import CustomerFactory, ProspectFactory, UserFactory
@@ -206,7 +207,7 @@ def test_initial_sync_resumes_after_a_crash_without_duplicates(monkeypatch):
     MapState.objects.update(state=MapState.State.NOT_RUNNING)
     for n in range(10):
         CustomerFactory(account_number=f"C-{n:06d}")
-    real_batch = services._sync_batch
+    real_batch = initial_sync._batch_apply
     batches = []
 
     def crash_on_third(*args):
@@ -215,7 +216,7 @@ def test_initial_sync_resumes_after_a_crash_without_duplicates(monkeypatch):
             raise SystemExit("worker killed")
         return real_batch(*args)
 
-    monkeypatch.setattr(services, "_sync_batch", crash_on_third)
+    monkeypatch.setattr(initial_sync, "_batch_apply", crash_on_third)
     with pytest.raises(SystemExit):
         services.initial_sync_run(code=ACCOUNTS, actor="integrator", batch_size=3)
     state = _state(ACCOUNTS)
@@ -223,7 +224,7 @@ def test_initial_sync_resumes_after_a_crash_without_duplicates(monkeypatch):
     assert state.initial_sync_done == 6
     assert Account.objects.count() == 6
 
-    monkeypatch.setattr(services, "_sync_batch", real_batch)
+    monkeypatch.setattr(initial_sync, "_batch_apply", real_batch)
     state = services.initial_sync_run(code=ACCOUNTS, actor="integrator", batch_size=3)
 
     assert state.state == MapState.State.RUNNING

@@ -1,5 +1,8 @@
 """python manage.py dualwrite status|enable|pause|resume|initial-sync|errors|retry|skip|conflicts"""
 
+import contextlib
+from collections.abc import Callable, Iterator
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -23,7 +26,7 @@ class Command(BaseCommand):
             commands.add_parser(name, help=text).add_argument("map")
         sync = commands.add_parser("initial-sync", help="Copy existing records for a map.")
         sync.add_argument("map")
-        sync.add_argument("--batch-size", type=int, default=500)
+        sync.add_argument("--batch-size", type=int, default=services.INITIAL_SYNC_BATCH_SIZE)
         errors = commands.add_parser("errors", help="List open delivery errors.")
         errors.add_argument("--map", default=None)
         retry = commands.add_parser("retry", help="Retry one error by id, or all of them.")
@@ -44,17 +47,23 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(str(exc.message)) from exc
 
-    def _progress(self, code: str):
+    @contextlib.contextmanager
+    def _progress(self, code: str) -> Iterator[Callable[[int, int], None]]:
+        """A progress bar for one map's sync, closed when the sync returns."""
         bars: list[tqdm] = []
 
         def update(done: int, total: int) -> None:
             if not bars:
                 bars.append(tqdm(desc=code, total=total, unit="rows", file=self.stdout))
+            # Each step re-estimates the total (an earlier step may have added records).
+            bars[0].total = total
             bars[0].update(done - bars[0].n)
-            if done >= total:
-                bars[0].close()
 
-        return update
+        try:
+            yield update
+        finally:
+            if bars:
+                bars[0].close()
 
     def _status(self, **options) -> None:
         on = selectors.sales_integration_on()
@@ -85,7 +94,8 @@ class Command(BaseCommand):
             )
             return
         for code in maps or services.MAPS:
-            state = services.map_enable(code=code, actor=ACTOR, progress=self._progress(code))
+            with self._progress(code) as progress:
+                state = services.map_enable(code=code, actor=ACTOR, progress=progress)
             self.stdout.write(f"{code}: {state.get_state_display()}")
 
     def _pause(self, map: str, **options) -> None:
@@ -97,10 +107,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{map}: running")
 
     def _initial_sync(self, map: str, batch_size: int, **options) -> None:
-        state = services.initial_sync_run(
-            code=map, actor=ACTOR, batch_size=batch_size, progress=self._progress(map)
-        )
-        self.stdout.write(f"\n{map}: {state.initial_sync_done} records synced; running")
+        with self._progress(map) as progress:
+            state = services.initial_sync_run(
+                code=map, actor=ACTOR, batch_size=batch_size, progress=progress
+            )
+        self.stdout.write(f"{map}: {state.initial_sync_done} records read; running")
 
     def _errors(self, map: str | None, **options) -> None:
         for error in selectors.delivery_error_list(map_code=map):
