@@ -212,7 +212,8 @@ class BenchEnvironment:
             self._start(
                 "worker",
                 [
-                    *(sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info"),
+                    # As the Procfile starts it: celery's worker without its shell CLI.
+                    *(sys.executable, "-m", "config.worker", "-l", "info"),
                     *("-P", pool, "--concurrency", str(concurrency)),
                     *("-n", f"bench-{os.getpid()}-{number}@%h"),
                     *("--without-gossip", "--without-mingle", "--without-heartbeat"),
