@@ -34,7 +34,7 @@ def customer_upsert(*, account_number: str, party_type: str, values: dict) -> Cu
     def values_set(customer: Customer) -> Customer:
         for field, value in values.items():
             setattr(customer, field, value)
-        _derived_set(customer)
+        _derived_set(customer, values)
         customer.full_clean(validate_unique=False)
         customer.save(using=DB)
         return customer
@@ -60,9 +60,12 @@ def _party_type_check(customer: Customer, party_type: str) -> None:
         )
 
 
-def _derived_set(customer: Customer) -> None:
-    """A person customer's name is their first and last name."""
-    if customer.party_type == Customer.PartyType.PERSON:
+def _derived_set(customer: Customer, values: dict) -> None:
+    """A person customer's name is their first and last name, when either is being set (a
+    person HQ created with only a name keeps it)."""
+    if customer.party_type == Customer.PartyType.PERSON and {"first_name", "last_name"} & set(
+        values
+    ):
         customer.name = f"{customer.first_name} {customer.last_name}".strip()
 
 
@@ -83,7 +86,7 @@ def customers_upsert_many(*, party_type: str, values_by_account: dict[str, dict]
 
     def prepare(customer: Customer) -> None:
         _party_type_check(customer, party_type)
-        _derived_set(customer)
+        _derived_set(customer, values_by_account[customer.account_number])
         customer.full_clean(validate_unique=False)
 
     with transaction.atomic(using=DB):

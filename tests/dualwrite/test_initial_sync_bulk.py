@@ -174,3 +174,16 @@ def test_solution_enable_queues_one_task_a_map_where_syncs_may_run_at_once(monke
         assert connections["sales"].vendor == "sqlite"
         assert sent == []  # every map synced in turn, here
         assert not MapState.objects.exclude(state=MapState.State.RUNNING).exists()
+
+
+def test_a_person_hq_created_with_only_a_name_keeps_it_when_other_fields_arrive():
+    from commerce.services import customer_upsert
+
+    CustomerFactory(account_number="K-000009", party_type="person", name="Ing. Jana Malá")
+
+    customer_upsert(
+        account_number="K-000009", party_type="person", values={"email": "jana@mala.cz"}
+    )
+
+    person = Customer.objects.get(account_number="K-000009")
+    assert (person.name, person.email) == ("Ing. Jana Malá", "jana@mala.cz")
