@@ -9,6 +9,7 @@ from the client's answer to the lead is reported beside it.
 """
 
 import argparse
+import bisect
 import itertools
 import threading
 import time
@@ -101,13 +102,17 @@ class Latencies:
     commit_to_lead: list[float] = field(default_factory=list)
     answer_to_lead: list[float] = field(default_factory=list)
     hops: dict[str, list[float]] = field(default_factory=lambda: {hop: [] for hop in HOPS})
+    # Of the first two hops, the part spent before the job run that made the row started:
+    # commit → kick → queue → a free worker process (the rest is the run's own work).
+    waits: dict[str, list[float]] = field(default_factory=lambda: {hop: [] for hop in HOPS[:2]})
     missing: int = 0
 
 
 def lead_latencies(accepted: list[Sent]) -> Latencies:
     """Seconds from each accepted request's commit (and from its answer) to its lead."""
     from commerce.channel.models import OnboardingRequest
-    from commerce.models import ChannelRequest, Prospect
+    from commerce.jobs import SYNCHRONIZE
+    from commerce.models import ChannelRequest, JobRun, Prospect
     from sales.models import Lead
 
     ids = [uuid.UUID(sent.request_id) for sent in accepted if sent.request_id]
@@ -116,10 +121,16 @@ def lead_latencies(accepted: list[Sent]) -> Latencies:
         .filter(request_id__in=ids)
         .values_list("request_id", "created_at")
     )
-    staged = dict(
-        ChannelRequest.objects.using("commerce")
+    staged = {
+        request_id: (staged_at, upload_started)
+        for request_id, staged_at, upload_started in ChannelRequest.objects.using("commerce")
         .filter(request_id__in=ids)
-        .values_list("request_id", "staged_at")
+        .values_list("request_id", "staged_at", "upload_run__started_at")
+    }
+    sync_runs = sorted(
+        JobRun.objects.using("commerce")
+        .filter(job=SYNCHRONIZE.code, finished_at__isnull=False)
+        .values_list("started_at", "finished_at")
     )
     prospects = {
         request_id: (number, created_at)
@@ -142,10 +153,26 @@ def lead_latencies(accepted: list[Sent]) -> Latencies:
             continue
         latencies.commit_to_lead.append((lead_at - created[request_id]).total_seconds())
         latencies.answer_to_lead.append((lead_at - _moment(sent.answered_at)).total_seconds())
-        moments = (created[request_id], staged[request_id], prospect_at, lead_at)
+        staged_at, upload_started = staged[request_id]
+        moments = (created[request_id], staged_at, prospect_at, lead_at)
         for hop, (earlier, later) in zip(HOPS, itertools.pairwise(moments), strict=True):
             latencies.hops[hop].append((later - earlier).total_seconds())
+        latencies.waits[HOPS[0]].append((upload_started - created[request_id]).total_seconds())
+        sync_started = _run_start(sync_runs, prospect_at)
+        if sync_started is not None:
+            latencies.waits[HOPS[1]].append((sync_started - staged_at).total_seconds())
     return latencies
+
+
+def _run_start(runs: list[tuple[datetime, datetime]], moment: datetime) -> datetime | None:
+    """The start of the run (sorted by start) that was running at `moment`."""
+    index = bisect.bisect_right(runs, (moment, moment)) - 1
+    while index >= 0:
+        started, finished = runs[index]
+        if finished >= moment:
+            return started
+        index -= 1
+    return None
 
 
 def _lead_count() -> int:
@@ -221,6 +248,9 @@ def main(argv: list[str] | None = None) -> None:
         "commit_to_lead": commit_to_lead,
         "answer_to_lead": distribution_ms(latencies.answer_to_lead),
         "hops": {hop: distribution_ms(values) for hop, values in latencies.hops.items()},
+        "hop_waits_before_run_start": {
+            hop: distribution_ms(values) for hop, values in latencies.waits.items()
+        },
         "http_post": distribution_ms(s.answered_at - s.started_at for s in sent),
         "job_runs": job_runs,
         "worker_tasks": tasks,
@@ -231,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
         vars(args),
         results,
         {
-            "commit_to_lead_p95_ms": target_check(commit_to_lead["p95_ms"], 1000, unit=" ms"),
+            "commit_to_lead_p95_ms": target_check(commit_to_lead["p95_ms"], 250, unit=" ms"),
             "nothing_lost": target_check(latencies.missing + results["errors"], 0),
         },
     )

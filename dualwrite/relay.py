@@ -26,7 +26,7 @@ from django.db import connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from core.batches import savepoint_apply
+from core.batches import rows_claim, savepoint_apply
 
 from .conflicts import apply_two_way
 from .maps import MAPS
@@ -272,7 +272,7 @@ def _deliver_unlocked(
     return applied, delays
 
 
-def outbox_relay(*, source: str, batch_size: int = 200, time_budget: float = 20.0) -> dict:
+def outbox_relay(*, source: str, batch_size: int = 500, time_budget: float = 20.0) -> dict:
     """Deliver what is due from `source`; returns counts and the earliest retry delay.
 
     Where the source has no row locks (SQLite), a batch is claimed with a plain read and no
@@ -285,23 +285,26 @@ def outbox_relay(*, source: str, batch_size: int = 200, time_budget: float = 20.
     delivered = failed = 0
     retry_in: float | None = None
     deadline = time.monotonic() + time_budget
-    while time.monotonic() < deadline:
+    while True:
+        claimable = _claimable(source)
         if row_locks:
             with transaction.atomic(using=source):
-                batch = list(_claimable(source).select_for_update(skip_locked=True)[:batch_size])
+                batch = rows_claim(claimable, using=source, batch_size=batch_size)
                 done, delays = _deliver(batch)
                 deliveries_count(delivered=Counter(message.map for message in done))
         else:
-            batch = list(_claimable(source)[:batch_size])
+            batch = list(claimable[:batch_size])
             done, delays = _deliver_unlocked(source, batch) if batch else ([], [])
             deliveries_count(delivered=Counter(message.map for message in done))
         delivered += len(done)
         failed += len(delays)
         if delays:
             retry_in = min(delays if retry_in is None else [*delays, retry_in])
-        if not batch:
+        # A short batch claimed all that was due, so no second read: only what its deliveries
+        # let through (a record's next message) may be due now.
+        more = len(batch) == batch_size or (bool(batch) and claimable.exists())
+        if not more or time.monotonic() >= deadline:
             break
         if not row_locks and len(batch) == batch_size:
             time.sleep(SQLITE_BATCH_PAUSE)
-    more = _claimable(source).exists()
     return {"delivered": delivered, "failed": failed, "retry_in": retry_in, "more": more}

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -24,9 +23,8 @@ from commerce.services import (
     hierarchy_member_remove,
     prospects_create,
 )
-from core.batches import savepoint_apply
+from core.batches import claimed_batches, savepoint_apply
 from core.errors import ServiceError
-from core.fsm import transition_logs_batched
 
 from .registry import DOWNLOAD, job_kick_on_commit
 from .runner import run_alive
@@ -136,42 +134,35 @@ def channel_requests_synchronize(run: JobRun, batch_size: int) -> tuple[int, int
     """Turn staged requests into HQ records; a bad row is marked failed, the batch goes on."""
     processed = failed = 0
     actor = f"job {run.job}"
-    while True:
-        run_alive(run)
-        with transaction.atomic(using=DB), transition_logs_batched():
-            batch = list(
-                ChannelRequest.objects.using(DB)
-                .select_for_update(skip_locked=True)
-                .filter(state=ChannelRequest.State.NEW)
-                .order_by("id")[:batch_size]
-            )
-            if not batch:
-                break
-            errors: dict[int, Exception] = {}
-            for request_type, handler in ROW_HANDLERS.items():
-                rows = [staged for staged in batch if staged.request_type == request_type]
-                failures = savepoint_apply(rows, handler.apply, using=DB, together=handler.together)
-                errors.update((staged.pk, exc) for staged, exc in failures)
-            for staged in batch:
-                staged.attempts += 1
-                exc = errors.get(staged.pk)
-                if exc is None:
-                    staged.mark_processed(by=actor)
-                else:
-                    logger.warning("Staged request %s failed: %s", staged.request_id, exc)
-                    staged.mark_failed(by=actor, reason=_row_error(exc)[:2000])
-                    staged.save(update_fields=["state", "error", "attempts"])
-            done = [staged.pk for staged in batch if staged.pk not in errors]
-            # The processed rows get the same values: one UPDATE (bulk_update: a CASE per row).
-            ChannelRequest.objects.using(DB).filter(pk__in=done).update(
-                state=ChannelRequest.State.PROCESSED,
-                error="",
-                attempts=F("attempts") + 1,
-                processed_at=timezone.now(),
-            )
-            processed += len(done)
-            failed += len(errors)
-            if any(staged.request_type == ChannelRequest.Type.PARTNER_USER for staged in batch):
-                # 1010 brings the outcome (applied or refused) back to the admin on the site.
-                job_kick_on_commit(code=DOWNLOAD.code, using=DB)
+    due = ChannelRequest.objects.using(DB).filter(state=ChannelRequest.State.NEW).order_by("id")
+    for batch in claimed_batches(
+        due, using=DB, batch_size=batch_size, alive=lambda: run_alive(run)
+    ):
+        errors: dict[int, Exception] = {}
+        for request_type, handler in ROW_HANDLERS.items():
+            rows = [staged for staged in batch if staged.request_type == request_type]
+            failures = savepoint_apply(rows, handler.apply, using=DB, together=handler.together)
+            errors.update((staged.pk, exc) for staged, exc in failures)
+        for staged in batch:
+            staged.attempts += 1
+            exc = errors.get(staged.pk)
+            if exc is None:
+                staged.mark_processed(by=actor)
+            else:
+                logger.warning("Staged request %s failed: %s", staged.request_id, exc)
+                staged.mark_failed(by=actor, reason=_row_error(exc)[:2000])
+                staged.save(update_fields=["state", "error", "attempts"])
+        done = [staged.pk for staged in batch if staged.pk not in errors]
+        # The processed rows get the same values: one UPDATE (bulk_update: a CASE per row).
+        ChannelRequest.objects.using(DB).filter(pk__in=done).update(
+            state=ChannelRequest.State.PROCESSED,
+            error="",
+            attempts=F("attempts") + 1,
+            processed_at=timezone.now(),
+        )
+        processed += len(done)
+        failed += len(errors)
+        if any(staged.request_type == ChannelRequest.Type.PARTNER_USER for staged in batch):
+            # 1010 brings the outcome (applied or refused) back to the admin on the site.
+            job_kick_on_commit(code=DOWNLOAD.code, using=DB)
     return processed + failed, failed

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from commerce.channel.models import OnboardingRequest, Order, PartnerUserRequest
 from commerce.emails import EmailSpec, onboarding_request_received_email
 from commerce.models import ChannelRequest, JobRun
 from commerce.services import email_notifications_queue
-from core.fsm import transition_logs_batched
+from core.batches import claimed_batches
 
 from .registry import SYNCHRONIZE, job_kick_on_commit
 from .runner import run_alive
@@ -65,30 +65,25 @@ UPLOADS = (
 def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
     uploaded = 0
     model = upload.model
-    while True:
-        run_alive(run)
-        with transaction.atomic(using=CHANNEL_DB), transition_logs_batched():
-            batch: list[Any] = list(
-                model.objects.using(CHANNEL_DB)
-                .select_for_update(skip_locked=True)
-                .filter(status=model.Status.RECEIVED)
-                .order_by("id")[:batch_size]
+    due: QuerySet[Any] = (
+        model.objects.using(CHANNEL_DB).filter(status=model.Status.RECEIVED).order_by("id")
+    )
+    for batch in claimed_batches(
+        due, using=CHANNEL_DB, batch_size=batch_size, alive=lambda: run_alive(run)
+    ):
+        with transaction.atomic(using=DB):
+            ChannelRequest.objects.using(DB).bulk_create(
+                [upload.staged_row(request, run) for request in batch], ignore_conflicts=True
             )
-            if not batch:
-                break
-            with transaction.atomic(using=DB):
-                ChannelRequest.objects.using(DB).bulk_create(
-                    [upload.staged_row(request, run) for request in batch], ignore_conflicts=True
-                )
-                # Kicked first, so a free worker takes the flow on before the receipts.
-                job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)
-                email_notifications_queue(specs=upload.receipts(batch))
-            for request in batch:
-                request.mark_uploaded(by=f"job {run.job}")
-            # Every row gets the same values: one UPDATE, where bulk_update builds a CASE per row.
-            model.objects.using(CHANNEL_DB).filter(pk__in=[request.pk for request in batch]).update(
-                status=model.Status.UPLOADED, uploaded_at=timezone.now()
-            )
+            # Kicked first, so a free worker takes the flow on before the receipts.
+            job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)
+            email_notifications_queue(specs=upload.receipts(batch))
+        for request in batch:
+            request.mark_uploaded(by=f"job {run.job}")
+        # Every row gets the same values: one UPDATE, where bulk_update builds a CASE per row.
+        model.objects.using(CHANNEL_DB).filter(pk__in=[request.pk for request in batch]).update(
+            status=model.Status.UPLOADED, uploaded_at=timezone.now()
+        )
         uploaded += len(batch)
     return uploaded
 
@@ -100,38 +95,35 @@ def order_event_reference(order: Order) -> uuid.UUID:
 
 def _orders_upload(run: JobRun, batch_size: int) -> int:
     uploaded = 0
-    while True:
-        run_alive(run)
-        with transaction.atomic(using=CHANNEL_DB):
-            batch = list(
-                Order.objects.using(CHANNEL_DB)
-                .select_for_update(skip_locked=True)
-                .filter(status__in=Order.UPLOADED_STATUSES)
-                .exclude(uploaded_status=F("status"))
-                .prefetch_related("lines")
-                .order_by("id")[:batch_size]
+    due = (
+        Order.objects.using(CHANNEL_DB)
+        .filter(status__in=Order.UPLOADED_STATUSES)
+        .exclude(uploaded_status=F("status"))
+        .prefetch_related("lines")
+        .order_by("id")
+    )
+    for batch in claimed_batches(
+        due, using=CHANNEL_DB, batch_size=batch_size, alive=lambda: run_alive(run)
+    ):
+        with transaction.atomic(using=DB):
+            ChannelRequest.objects.using(DB).bulk_create(
+                [
+                    ChannelRequest(
+                        request_id=order_event_reference(order),
+                        request_type=ChannelRequest.Type.ORDER,
+                        email=order.buyer_email,
+                        payload=order.payload(),
+                        upload_run=run,
+                    )
+                    for order in batch
+                ],
+                ignore_conflicts=True,
             )
-            if not batch:
-                break
-            with transaction.atomic(using=DB):
-                ChannelRequest.objects.using(DB).bulk_create(
-                    [
-                        ChannelRequest(
-                            request_id=order_event_reference(order),
-                            request_type=ChannelRequest.Type.ORDER,
-                            email=order.buyer_email,
-                            payload=order.payload(),
-                            upload_run=run,
-                        )
-                        for order in batch
-                    ],
-                    ignore_conflicts=True,
-                )
-                job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)
-            for status in {order.status for order in batch}:
-                Order.objects.using(CHANNEL_DB).filter(
-                    pk__in=[order.pk for order in batch if order.status == status]
-                ).update(uploaded_status=status)
+            job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)
+        for status in {order.status for order in batch}:
+            Order.objects.using(CHANNEL_DB).filter(
+                pk__in=[order.pk for order in batch if order.status == status]
+            ).update(uploaded_status=status)
         uploaded += len(batch)
     return uploaded
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from commerce.channel.models import OnboardingRequest
 from commerce.jobs import job_execute, job_lookup, upload
+from commerce.jobs.runner import run_alive
 from commerce.models import ChannelRequest, EmailNotification, JobRun, Prospect, TransitionLog
 from commerce.services import channel_request_retry
 from core.errors import NotFound
@@ -185,7 +186,8 @@ def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_run(settings
     assert "Job P-0001: 2 run(s) without a sign of life marked interrupted." in caplog.text
 
 
-def test_a_run_gives_a_sign_of_life_every_batch(monkeypatch):
+def test_a_run_gives_a_sign_of_life_every_batch(monkeypatch, settings):
+    settings.JOB_RUN_STALE_SECONDS = 0  # every sign of life is written
     OnboardingRequestFactory.create_batch(3)
     seen = []
     real_alive = upload.run_alive
@@ -193,11 +195,24 @@ def test_a_run_gives_a_sign_of_life_every_batch(monkeypatch):
 
     run = job_execute(code="P-0001", batch_size=1)
 
-    # Three batches of onboarding requests and the empty read that ends each kind of request
-    # (onboarding, partner users, orders).
-    assert len(seen) == 3 + 1 + 1 + 1 and set(seen) == {run.pk}
+    # Three batches of onboarding requests; the kinds with nothing due start none.
+    assert len(seen) == 3 and set(seen) == {run.pk}
     run.refresh_from_db()
     assert run.last_seen_at is not None and run.last_seen_at >= run.started_at
+
+
+def test_a_sign_of_life_is_written_only_once_the_last_one_is_a_tenth_of_the_stale_time_old(
+    settings,
+):
+    settings.JOB_RUN_STALE_SECONDS = 600
+    run = JobRun.objects.create(job="P-0001")
+
+    run_alive(run)
+    assert JobRun.objects.get(pk=run.pk).last_seen_at is None  # it has just started
+
+    run.started_at -= datetime.timedelta(seconds=61)
+    run_alive(run)
+    assert JobRun.objects.get(pk=run.pk).last_seen_at == run.last_seen_at is not None
 
 
 def test_a_job_is_named_in_the_readers_language_with_its_code_kept():
