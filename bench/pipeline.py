@@ -267,8 +267,8 @@ def main(argv: list[str] | None = None) -> None:
         vars(args),
         results,
         {
-            "end_to_end_rows_per_s": target_check(end_to_end, 1000, at_most=False),
-            "end_to_end_vs_ceiling": target_check(ratio, 0.25, at_most=False),
+            "end_to_end_rows_per_s": target_check(end_to_end, 1500, at_most=False),
+            "end_to_end_vs_ceiling": target_check(ratio, 0.5, at_most=False),
             **{
                 f"peak_memory_{name}_mb": target_check(peak["peak_rss_mb"], 300, unit=" MB")
                 for name, peak in memory_result.items()

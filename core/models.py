@@ -1,6 +1,8 @@
 """Abstract models shared by the systems (each concrete table lives in its own database), and
 the staff profile, which lives beside the accounts in `default`."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,16 @@ PARTY_FIELD_NAMES = (
 REQUESTER_FIELD_NAMES = tuple(name for name in PARTY_FIELD_NAMES if name != "language")
 
 
+_MISSING = object()
+
+
+def stored_value(record: models.Model, name: str) -> Any:
+    """A field's stored value: a country as its code, without building the descriptor's object
+    (the sync jobs read 100,000s of records); anything else as the attribute gives it."""
+    value = record.__dict__.get(name, _MISSING)
+    return getattr(record, name) if value is _MISSING else value
+
+
 class PartyFields(models.Model):
     """The person and company fields of SPEC §5, shared by request, prospect and lead."""
 
@@ -69,7 +81,7 @@ class PartyFields(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def party_values(self) -> dict[str, str]:
-        return {name: str(getattr(self, name)) for name in self.PARTY_FIELD_NAMES}
+        return {name: str(stored_value(self, name)) for name in self.PARTY_FIELD_NAMES}
 
 
 class Versioned(models.Model):

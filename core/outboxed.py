@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django_fsm import FSMField
 
 from .errors import NotAllowed
+from .models import stored_value
 
 # Sent with `records` (a list), `created` (bool), `using` and `fields` (None: every field).
 records_written = Signal()
@@ -28,7 +29,7 @@ def loaded_values(record: models.Model) -> dict[str, Any] | None:
 def loaded_values_reset(record: models.Model) -> None:
     """After a listener has handled a save, the saved values are the new starting point."""
     record._loaded_values = {  # type: ignore[attr-defined]
-        field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields
+        field.attname: stored_value(record, field.attname) for field in record._meta.concrete_fields
     }
 
 

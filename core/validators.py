@@ -1,5 +1,6 @@
 """Text rules shared by every form and endpoint (SPEC §11)."""
 
+import functools
 import re
 
 import phonenumbers
@@ -60,6 +61,9 @@ def validate_website(value: str) -> None:
         raise ValidationError(message, code="website")
 
 
+# A number is parsed once per process: a sign-up checks it in the form and in the model, and a
+# worker process often syncs a prospect and then its lead.
+@functools.lru_cache(maxsize=4096)
 def normalize_phone(value: str) -> str:
     """Return the number in E.164 form, or raise a ValidationError."""
     message = _("Enter the phone number in international format, for example +48 12 345 67 89.")

@@ -13,13 +13,13 @@ from .orders import (
     order_declined_email,
     order_placed_email,
 )
-from .rendering import EmailSpec, RenderedEmail, email_render, email_subject
+from .rendering import EmailSpec, RenderedEmail, email_render, email_subjects
 
 __all__ = [
     "EmailSpec",
     "RenderedEmail",
     "email_render",
-    "email_subject",
+    "email_subjects",
     "onboarding_request_received_email",
     "order_approval_requested_email",
     "order_decided_in_hq_email",

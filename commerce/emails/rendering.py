@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import get_urlconf, set_urlconf
 from django.utils import translation
 
@@ -42,8 +42,12 @@ def _site_addresses() -> Iterator[None]:
         set_urlconf(previous)
 
 
+def _context(spec: EmailSpec) -> dict:
+    return {"store_name": settings.STORE_NAME, "site_url": settings.SITE_URL, **spec.context}
+
+
 def _render(spec: EmailSpec, names: tuple[str, ...]) -> list[str]:
-    context = {"store_name": settings.STORE_NAME, "site_url": settings.SITE_URL, **spec.context}
+    context = _context(spec)
     # The "emails" engine (config/settings/base.py) imports only the tag libraries emails load.
     with translation.override(spec.language), _site_addresses():
         return [
@@ -52,9 +56,21 @@ def _render(spec: EmailSpec, names: tuple[str, ...]) -> list[str]:
         ]
 
 
-def email_subject(spec: EmailSpec) -> str:
-    (subject,) = _render(spec, ("subject.txt",))
-    return " ".join(subject.split())
+def email_subjects(specs: list[EmailSpec]) -> list[str]:
+    """The emails' subjects, in their order: the queueing job renders a burst of receipts, so
+    each type and language is looked up and switched to once, not once an email."""
+    subjects: list[str] = [""] * len(specs)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, spec in enumerate(specs):
+        groups.setdefault((spec.type, spec.language), []).append(index)
+    with _site_addresses():
+        for (type_, language), indexes in groups.items():
+            template = get_template(f"emails/{type_}/subject.txt", using="emails")
+            with translation.override(language):
+                for index in indexes:
+                    subject = template.render(_context(specs[index]))
+                    subjects[index] = " ".join(subject.split())
+    return subjects
 
 
 def email_render(spec: EmailSpec) -> RenderedEmail:

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commerce.emails import EmailSpec, email_subject
+from commerce.emails import EmailSpec, email_subjects
 from commerce.models import EmailNotification
 from core.errors import NotAllowed
 from core.kicks import task_kick_on_commit, task_named
@@ -33,11 +33,11 @@ def email_notifications_queue(*, specs: list[EmailSpec]) -> None:
                 event_key=spec.event_key,
                 recipient=spec.recipient,
                 language=spec.language,
-                subject=email_subject(spec),
+                subject=subject,
                 context=spec.context,
                 next_attempt_at=now,
             )
-            for spec in specs
+            for spec, subject in zip(specs, email_subjects(specs), strict=True)
         ],
         ignore_conflicts=True,
     )

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from core.models import stored_value
+
 INTEGRATION_ACTOR = "dual-write"
 Payload = dict[str, Any]
 
@@ -68,13 +70,6 @@ class InitialSyncStep:
 _MISSING = object()
 
 
-def _stored(record: Any, name: str) -> Any:
-    """A field's stored value: a country as its code, without building the descriptor's object
-    (the initial sync reads 100,000s of records); anything else as the attribute gives it."""
-    value = record.__dict__.get(name, _MISSING)
-    return getattr(record, name) if value is _MISSING else value
-
-
 def plain(value: Any) -> Any:
     """Payloads are JSON: countries, decimals and dates travel as strings."""
     if value is None or isinstance(value, bool | int | str):
@@ -121,7 +116,7 @@ class TableMap:
 
     def to_payload(self, record: Any, *, source: str) -> Payload:
         direction = self.direction_from(source)
-        payload = {target: plain(_stored(record, src)) for src, target in self._pairs(source)}
+        payload = {target: plain(stored_value(record, src)) for src, target in self._pairs(source)}
         if direction.forward:
             for name, values in self.value_maps.items():
                 payload[name] = values.get(payload[name], payload[name])
@@ -134,7 +129,7 @@ class TableMap:
         changed: Payload = {}
         for src, target in self._pairs(source):
             old = before.get(record._meta.get_field(src).attname, _MISSING)
-            new = plain(getattr(record, src))
+            new = plain(stored_value(record, src))
             if old is _MISSING:
                 changed[target] = None
             elif plain(old) != new:

@@ -1,9 +1,12 @@
 """The mailer: it sends each due email once, retries with backoff, one run at a time."""
 
+import dataclasses
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from commerce.emails import email_subjects
 from commerce.emails.mailer import EmailSendRun, email_notifications_send_due
 from commerce.models import EmailNotification
 from commerce.selectors import email_notification_content
@@ -97,3 +100,36 @@ def test_one_mailer_runs_at_a_time():
     assert email_notifications_send_due().sent == 1
     assert len(mail.outbox) == 1
     assert cache.get("commerce:mailer-running") is None  # a finished run leaves no mark
+
+
+def test_a_burst_of_emails_gets_each_its_own_subject_in_its_own_language(settings):
+    settings.STORE_NAME = "Hurtownia Ącki"
+    invited = {
+        "company_name": "Firma",
+        "first_name": "Jan",
+        "last_name": "Kowalski",
+        "inviter_name": "Anna",
+    }
+    specs = [
+        dataclasses.replace(_spec("burst-en"), language="en"),
+        dataclasses.replace(_spec("burst-pl"), language="pl"),
+        dataclasses.replace(
+            _spec("burst-invited"),
+            type=EmailNotification.Type.PARTNER_USER_INVITED,
+            language="pl",
+            context=invited,
+        ),
+        dataclasses.replace(_spec("burst-cs"), language="cs"),
+    ]
+    email_notifications_queue(specs=specs)
+
+    subjects = dict(EmailNotification.objects.values_list("event_key", "subject"))
+    assert subjects == {
+        "burst-en": "Your business account request at Hurtownia Ącki",
+        "burst-pl": "Twoje zgłoszenie konta firmowego w Hurtownia Ącki",
+        "burst-invited": "Zaproszenie do konta firmowego Firma w Hurtownia Ącki",
+        "burst-cs": "Vaše žádost o firemní účet v Hurtownia Ącki",
+    }
+    # Each is what rendering that one email alone gives.
+    for spec in specs:
+        assert [subjects[spec.event_key]] == email_subjects([spec])
