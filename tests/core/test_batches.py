@@ -1,10 +1,12 @@
-"""core.batches: a batch is applied together, and item by item only when that fails."""
+"""core.batches: due rows claimed in batches; a batch is applied together, and item by item
+only when that fails."""
 
 import pytest
+from django.db import connections, transaction
 
 from commerce.channel.models import OnboardingRequest
 from commerce.channel.models import TransitionLog as ChannelLog
-from core.batches import savepoint_apply
+from core.batches import claimed_batches, rows_claim, savepoint_apply
 from tests.factories import OnboardingRequestFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -96,3 +98,49 @@ def test_the_callers_transaction_goes_on_after_a_failure():
     OnboardingRequestFactory(company_name="after")
 
     assert _stored() == ["after", "before"]
+
+
+# --- claiming ------------------------------------------------------------------------------------
+
+
+def _due():
+    received = OnboardingRequest.Status.RECEIVED
+    return OnboardingRequest.objects.using("channel").filter(status=received).order_by("id")
+
+
+def test_claimed_batches_yield_every_due_row_once_in_order_and_stop_at_a_short_batch():
+    requests = OnboardingRequestFactory.create_batch(5)
+    alive = []
+    batches = []
+    for batch in claimed_batches(
+        _due(), using="channel", batch_size=2, alive=lambda: alive.append(1)
+    ):
+        batches.append([request.pk for request in batch])
+        for request in batch:
+            request.mark_uploaded(by="batch")
+            request.save()
+    assert batches == [[r.pk for r in requests[i : i + 2]] for i in (0, 2, 4)]
+    assert len(alive) == 3  # the short third batch took all that was due: no fourth read
+
+
+@pytest.mark.postgres
+def test_a_claim_does_not_sort_and_leaves_sorting_on_for_the_rest_of_the_transaction():
+    OnboardingRequestFactory.create_batch(3)
+    connection = connections["channel"]
+    seen = []
+
+    def sorting_during_claims(execute, sql, params, many, context):
+        if "FOR UPDATE SKIP LOCKED" in sql:
+            context["cursor"].execute("SHOW enable_sort")
+            seen.append(context["cursor"].fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with transaction.atomic(using="channel"), connection.execute_wrapper(sorting_during_claims):
+        claimed = rows_claim(_due(), using="channel", batch_size=2)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_sort")
+            after = cursor.fetchone()[0]
+    assert [request.company_name for request in claimed] == [
+        request.company_name for request in _due()[:2]
+    ]
+    assert seen == ["off"] and after == "on"
