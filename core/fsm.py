@@ -15,6 +15,8 @@ from django.apps import apps
 from django.dispatch import receiver
 from django_fsm.signals import post_transition
 
+from .postgres import rows_copy
+
 # (log model label, database alias) → log rows waiting for the end of the batch
 _Pending = defaultdict[tuple[str, str], list]
 _pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar(
@@ -34,8 +36,8 @@ def transition_logs_batched() -> Iterator[None]:
         yield
     finally:
         _pending.reset(token)
-    for (label, using), rows in pending.items():
-        apps.get_model(label).objects.using(using).bulk_create(rows)
+    for (_label, using), rows in pending.items():
+        rows_copy(rows, using=using)
 
 
 @receiver(post_transition, dispatch_uid="core.fsm.log_transition")

@@ -16,6 +16,7 @@ from django_fsm import FSMField
 
 from .errors import NotAllowed
 from .models import stored_value
+from .postgres import rows_copy
 
 # Sent with `records` (a list), `created` (bool), `using` and `fields` (None: every field).
 records_written = Signal()
@@ -60,7 +61,11 @@ class OutboxedQuerySet(models.QuerySet):
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
             # Rows skipped or merged by the database cannot be told apart from inserted ones.
             raise NotAllowed(f"{self.model._meta.label} is not bulk-created with conflicts.")
-        objs = super().bulk_create(objs, *args, **kwargs)
+        if args or kwargs:
+            objs = super().bulk_create(objs, *args, **kwargs)
+        else:
+            objs = list(objs)
+            rows_copy(objs, using=self.db)
         records_written.send(
             sender=self.model, records=list(objs), created=True, using=self.db, fields=None
         )

@@ -5,6 +5,7 @@ import contextvars
 from collections.abc import Iterator
 
 from core.kicks import task_kick_on_commit, task_named
+from core.postgres import rows_copy
 
 from .models import OutboxMessage
 
@@ -38,5 +39,5 @@ def outbox_write(*, using: str, messages: list[OutboxMessage]) -> None:
     """Store messages in the caller's transaction on `using`; the relay is kicked on commit."""
     if not messages or is_applying():
         return
-    OutboxMessage.objects.using(using).bulk_create(messages)
+    rows_copy(messages, using=using)
     task_kick_on_commit(task_named(RELAY_TASK), using, using=using)

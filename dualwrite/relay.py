@@ -27,6 +27,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from core.batches import rows_claim, savepoint_apply
+from core.postgres import rows_copy
 
 from .conflicts import apply_two_way
 from .maps import MAPS
@@ -125,11 +126,14 @@ def _messages_apply(messages: list[OutboxMessage], target: str) -> dict[int, Exc
             together = _direction(group[0]).apply_many is not None
             failures = savepoint_apply(group, _apply_payloads, using=target, together=together)
             errors.update((message.pk, exc) for message, exc in failures)
-        InboxMessage.objects.using(target).bulk_create(
-            InboxMessage(message_id=m.message_id, map=m.map, record_key=m.record_key)
-            for group in by_map.values()
-            for m in group
-            if m.pk not in errors
+        rows_copy(
+            [
+                InboxMessage(message_id=m.message_id, map=m.map, record_key=m.record_key)
+                for group in by_map.values()
+                for m in group
+                if m.pk not in errors
+            ],
+            using=target,
         )
     return errors
 

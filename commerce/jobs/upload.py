@@ -18,6 +18,7 @@ from commerce.emails import EmailSpec, onboarding_request_received_email
 from commerce.models import ChannelRequest, JobRun
 from commerce.services import email_notifications_queue
 from core.batches import claimed_batches
+from core.postgres import rows_copy
 
 from .registry import SYNCHRONIZE, job_kick_on_commit
 from .runner import run_alive
@@ -72,8 +73,10 @@ def _upload(upload: _Upload, run: JobRun, batch_size: int) -> int:
         due, using=CHANNEL_DB, batch_size=batch_size, alive=lambda: run_alive(run)
     ):
         with transaction.atomic(using=DB):
-            ChannelRequest.objects.using(DB).bulk_create(
-                [upload.staged_row(request, run) for request in batch], ignore_conflicts=True
+            rows_copy(
+                [upload.staged_row(request, run) for request in batch],
+                using=DB,
+                ignore_conflicts=True,
             )
             # Kicked first, so a free worker takes the flow on before the receipts.
             job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)
@@ -106,7 +109,7 @@ def _orders_upload(run: JobRun, batch_size: int) -> int:
         due, using=CHANNEL_DB, batch_size=batch_size, alive=lambda: run_alive(run)
     ):
         with transaction.atomic(using=DB):
-            ChannelRequest.objects.using(DB).bulk_create(
+            rows_copy(
                 [
                     ChannelRequest(
                         request_id=order_event_reference(order),
@@ -117,6 +120,7 @@ def _orders_upload(run: JobRun, batch_size: int) -> int:
                     )
                     for order in batch
                 ],
+                using=DB,
                 ignore_conflicts=True,
             )
             job_kick_on_commit(code=SYNCHRONIZE.code, using=DB)

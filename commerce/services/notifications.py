@@ -8,6 +8,7 @@ from commerce.emails import EmailSpec, email_subjects
 from commerce.models import EmailNotification
 from core.errors import NotAllowed
 from core.kicks import task_kick_on_commit, task_named
+from core.postgres import rows_copy
 
 from .common import DB
 
@@ -26,7 +27,7 @@ def email_notifications_queue(*, specs: list[EmailSpec]) -> None:
     if not specs:
         return
     now = timezone.now()
-    EmailNotification.objects.using(DB).bulk_create(
+    rows_copy(
         [
             EmailNotification(
                 type=spec.type,
@@ -39,6 +40,7 @@ def email_notifications_queue(*, specs: list[EmailSpec]) -> None:
             )
             for spec, subject in zip(specs, email_subjects(specs), strict=True)
         ],
+        using=DB,
         ignore_conflicts=True,
     )
     _mailer_kick_on_commit()

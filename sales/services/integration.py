@@ -1,6 +1,7 @@
 """What dual-write calls in Sales: leads from prospects, accounts and contacts from customers,
 and the outcomes of decisions made or refused in Commerce."""
 
+import functools
 from typing import TypeVar
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.postgres import rows_copy
 from core.upserts import Upserted, locked_or_created, records_upsert
 
 from ..models import Account, Contact, Lead, Note, Opportunity
@@ -18,10 +20,17 @@ from ._shared import DB, apply_values, known_fields, locked, validated_save
 CREATED_NOTE = gettext_noop("Created by dual-write from Commerce prospect %(number)s.")
 
 
+@functools.lru_cache(maxsize=32)
+def _topic_format(language: str) -> str:
+    # Catalogs do not change while a process runs; a relay batch switches language once.
+    with translation.override(language):
+        return _("B2B partner request: %(company)s")
+
+
 def _topic(values: dict) -> str:
     """A new lead's topic, in the requester's language like the rest of what they wrote."""
-    with translation.override(values.get("language") or settings.LANGUAGE_CODE):
-        return _("B2B partner request: %(company)s") % {"company": values.get("company_name", "")}
+    language = values.get("language") or settings.LANGUAGE_CODE
+    return _topic_format(language) % {"company": values.get("company_name", "")}
 
 
 def leads_upsert_from_commerce(
@@ -62,15 +71,18 @@ def leads_upsert_from_commerce(
                 validated_save(lead)
             leads.append(lead)
         Lead.objects.using(DB).bulk_create(created)
-        Note.objects.using(DB).bulk_create(
-            Note(
-                lead=lead,
-                author=actor,
-                text=CREATED_NOTE % {"number": lead.prospect_number},
-                system_message=CREATED_NOTE,
-                system_values={"number": lead.prospect_number},
-            )
-            for lead in created
+        rows_copy(
+            [
+                Note(
+                    lead=lead,
+                    author=actor,
+                    text=CREATED_NOTE % {"number": lead.prospect_number},
+                    system_message=CREATED_NOTE,
+                    system_values={"number": lead.prospect_number},
+                )
+                for lead in created
+            ],
+            using=DB,
         )
     return leads
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 def _log_inserts(alias: str, queries: CaptureQueriesContext) -> int:
     table = {"channel": ChannelLog, "commerce": CommerceLog}[alias]._meta.db_table
     return sum(
-        query["sql"].startswith("INSERT") and table in query["sql"]
+        query["sql"].startswith(("INSERT", "COPY")) and table in query["sql"]
         for query in queries.captured_queries
     )
 

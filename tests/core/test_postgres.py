@@ -1,10 +1,11 @@
-"""The list dumper of core/postgres.py writes arrays PostgreSQL reads back as they were."""
+"""core/postgres.py: the list dumper writes arrays PostgreSQL reads back as they were; rows_copy
+inserts as bulk_create does (on SQLite it is bulk_create)."""
 
 import uuid
 
 import psycopg
 import pytest
-from django.db import connections
+from django.db import IntegrityError, connections, transaction
 from hypothesis import given
 from hypothesis import strategies as st
 from psycopg.adapt import PyFormat, Transformer
@@ -12,7 +13,7 @@ from psycopg.pq import Format
 from psycopg.types.array import ListDumper
 
 from commerce.models import ChannelRequest
-from core.postgres import TextListDumper
+from core.postgres import TextListDumper, rows_copy
 
 # PostgreSQL text holds neither NUL nor lone surrogates; anything else may come from a form.
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
@@ -73,3 +74,76 @@ def test_a_bulk_insert_through_unnest_keeps_quotes_and_backslashes():
     stored = ChannelRequest.objects.using("commerce").order_by("email")
     assert [row.payload for row in stored] == payloads
     assert [row.email for row in stored] == [f"quote{n}@example.com" for n in range(3)]
+
+
+# --- rows_copy ---------------------------------------------------------------------------------
+
+
+def _staged(n: int, payload: dict | None = None, request_id: uuid.UUID | None = None):
+    return ChannelRequest(
+        request_id=request_id or uuid.uuid4(),
+        request_type=ChannelRequest.Type.ONBOARDING,
+        email=f"copy{n}@example.com",
+        payload=payload if payload is not None else {"n": n},
+    )
+
+
+PAYLOADS = [
+    {"comments": 'She said "hi" \\ left', "path": "C:\\temp\\x", "empty": "", "none": None},
+    {"company_name": '{Ącki,\t"Żółw"}', "note": "NULL", "list": ["a,b", 'c"d'], "n": 1.5},
+    {"comments": "line\nbreak\r\n\\N", "emoji": "👩‍💼", "nested": {"a": [1, {"b": None}]}},
+]
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_copied_rows_come_back_saved_with_their_values_and_ids():
+    rows = [_staged(n, payload) for n, payload in enumerate(PAYLOADS)]
+    rows_copy(rows, using="commerce")
+
+    assert all(row.pk is not None and not row._state.adding for row in rows)
+    assert len({row.pk for row in rows}) == 3
+    stored = {row.pk: row for row in ChannelRequest.objects.using("commerce")}
+    for row in rows:
+        assert stored[row.pk].payload == row.payload
+        assert stored[row.pk].email == row.email and stored[row.pk].request_id == row.request_id
+        assert stored[row.pk].staged_at == row.staged_at is not None  # auto_now_add, as a save
+    # The ORM's next insert takes the next id: the sequence moved with the copied rows.
+    later = ChannelRequest.objects.using("commerce").create(
+        **{
+            "request_id": uuid.uuid4(),
+            "request_type": ChannelRequest.Type.ONBOARDING,
+            "email": "later@example.com",
+            "payload": {},
+        }
+    )
+    assert later.pk > max(row.pk for row in rows)
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_with_ignore_conflicts_a_taken_key_is_skipped_and_the_others_are_inserted():
+    taken = uuid.uuid4()
+    rows_copy([_staged(0, {"first": True}, taken)], using="commerce")
+    with transaction.atomic(using="commerce"):
+        # Twice in one transaction: the staging table of the first call is gone.
+        rows_copy(
+            [_staged(1, request_id=taken), _staged(2)], using="commerce", ignore_conflicts=True
+        )
+        rows_copy([_staged(3)], using="commerce", ignore_conflicts=True)
+
+    stored = dict(ChannelRequest.objects.using("commerce").values_list("email", "payload"))
+    assert stored == {
+        "copy0@example.com": {"first": True},
+        "copy2@example.com": {"n": 2},
+        "copy3@example.com": {"n": 3},
+    }
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_without_ignore_conflicts_a_taken_key_fails_the_copy_as_an_integrity_error():
+    taken = uuid.uuid4()
+    rows_copy([_staged(0, request_id=taken)], using="commerce")
+    with pytest.raises(IntegrityError), transaction.atomic(using="commerce"):
+        rows_copy([_staged(1), _staged(2, request_id=taken)], using="commerce")
+    assert list(ChannelRequest.objects.using("commerce").values_list("email", flat=True)) == [
+        "copy0@example.com"
+    ]
