@@ -13,6 +13,9 @@ import json
 import os
 import subprocess
 import sys
+import time
+
+import psycopg
 
 from .env import BASE_DIR, LOG_DIR
 
@@ -70,6 +73,22 @@ def benchmark_run(name: str, args: list[str], env: dict[str, str] | None = None)
     return json.loads(finished.stdout)
 
 
+# Between two full-size benchmarks PostgreSQL checkpoints and vacuums the last one's writes in
+# the background, on the same two cores: the pipeline ran 1,272/s right after the latency
+# benchmark in one `make bench`, 1,652-1,780/s started on a quiet server.
+SETTLE_SECONDS = {"full": 20.0, "smoke": 0.0}
+
+
+def settle(seconds: float) -> None:
+    """Checkpoint now and wait, so the next benchmark starts on a quiet server."""
+    if not seconds:
+        return
+    server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute("CHECKPOINT")
+    time.sleep(seconds)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", choices=sorted(RUNS))
@@ -77,10 +96,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     out = LOG_DIR / args.size
     out.mkdir(parents=True, exist_ok=True)
-    results = {}
+    results: dict[str, dict] = {}
     for name, bench_args in RUNS[args.size].items():
         if args.only and name not in args.only:
             continue
+        if results:
+            settle(SETTLE_SECONDS[args.size])
         result = results[name] = benchmark_run(name, bench_args)
         (out / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
         for target_name, target in result["targets"].items():
