@@ -61,13 +61,13 @@ class OutboxedQuerySet(models.QuerySet):
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
             # Rows skipped or merged by the database cannot be told apart from inserted ones.
             raise NotAllowed(f"{self.model._meta.label} is not bulk-created with conflicts.")
+        objs = list(objs)
         if args or kwargs:
             objs = super().bulk_create(objs, *args, **kwargs)
         else:
-            objs = list(objs)
             rows_copy(objs, using=self.db)
         records_written.send(
-            sender=self.model, records=list(objs), created=True, using=self.db, fields=None
+            sender=self.model, records=objs, created=True, using=self.db, fields=None
         )
         return objs
 
