@@ -2,9 +2,11 @@
 inserts as bulk_create does (on SQLite it is bulk_create)."""
 
 import uuid
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +15,7 @@ from psycopg.pq import Format
 from psycopg.types.array import ListDumper
 
 from commerce.models import ChannelRequest
-from core.postgres import TextListDumper, rows_copy
+from core.postgres import TextListDumper, copy_plan, copy_values, rows_copy, unchanged_types
 
 # PostgreSQL text holds neither NUL nor lone surrogates; anything else may come from a form.
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
@@ -147,3 +149,79 @@ def test_without_ignore_conflicts_a_taken_key_fails_the_copy_as_an_integrity_err
     assert list(ChannelRequest.objects.using("commerce").values_list("email", flat=True)) == [
         "copy0@example.com"
     ]
+
+
+# Every model the flow copies: the shortcut must give what Django's conversion gives.
+COPIED_MODELS = [
+    "commerce.ChannelRequest",
+    "commerce.EmailNotification",
+    "commerce.Prospect",
+    "commerce.TransitionLog",
+    "sales.Lead",
+    "sales.Note",
+    "sales.TransitionLog",
+    "dualwrite.OutboxMessage",
+    "dualwrite.InboxMessage",
+]
+CONVERTED_VALUES = st.one_of(
+    st.none(),
+    st.text(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.booleans(),
+    st.uuids(),
+    st.datetimes(timezones=st.just(UTC)),
+    st.datetimes(),  # naive: Django converts it (with a warning); it must not slip through
+)
+
+
+def _copied_fields():
+    from django.apps import apps
+
+    return [
+        field
+        for label in COPIED_MODELS
+        for field in apps.get_model(label)._meta.concrete_fields
+        # An auto_now(_add) field takes the time itself, whatever the record holds.
+        if unchanged_types(field)
+        and not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(databases="__all__")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@given(data=st.data())
+def test_a_value_the_copy_sends_as_it_is_is_what_djangos_conversion_would_send(data):
+    connection = connections["commerce"]
+    field = data.draw(st.sampled_from(_copied_fields()))
+    value = data.draw(CONVERTED_VALUES)
+    try:
+        expected = field.get_db_prep_save(value, connection)
+    except (ValueError, TypeError, ValidationError):
+        # Django refuses it: the copy must hand it to Django too, not send it on.
+        assert value.__class__ not in unchanged_types(field)
+        return
+    record = field.model()
+    record.__dict__[field.attname] = value  # as stored: a state field refuses setattr
+    (sent,) = copy_values(record, copy_plan([field]), connection)
+    assert sent == expected and type(sent) in {type(expected), *type(expected).__mro__}
+    if isinstance(expected, datetime) and isinstance(value, datetime) and value.tzinfo is None:
+        assert sent.tzinfo is not None  # made aware by Django, not sent as it was
+
+
+def test_a_field_that_converts_its_own_way_is_never_taken_as_unchanged():
+    from django.db import models
+
+    class Upper(models.CharField):
+        def to_python(self, value):
+            return value.upper() if isinstance(value, str) else value
+
+    class Stamp(models.DateTimeField):
+        def get_prep_value(self, value):
+            return value
+
+    assert unchanged_types(models.CharField(max_length=5)) == {str, type(None)}
+    assert unchanged_types(Upper(max_length=5)) == frozenset()
+    assert unchanged_types(Stamp()) == frozenset()
+    assert unchanged_types(models.JSONField()) == frozenset()
+    assert unchanged_types(models.ForeignKey("sales.Lead", on_delete=models.CASCADE)) == set()
