@@ -118,3 +118,28 @@ def test_the_procfile_worker_is_celerys_worker_command_without_the_rest_of_its_c
     )
     assert "--concurrency" in result.stdout
     assert result.stdout.splitlines()[-1] == "0 False False", result.stderr
+
+
+def test_a_worker_freezes_what_it_imported_before_its_pool_forks():
+    # The collector's full passes then walk only what tasks create, not Django and the tasks.
+    script = (
+        "import gc, django\n"
+        "from celery import signals\n"
+        "from config.celery import app\n"
+        "django.setup()\n"
+        "app.loader.import_default_modules()\n"
+        "before = gc.get_freeze_count()\n"
+        "signals.worker_init.send(sender=None)\n"
+        "print(before, gc.get_freeze_count(), len(gc.get_objects()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    before, frozen, walked = map(int, result.stdout.split())
+    assert before == 0
+    assert frozen > 50_000 and walked < frozen / 100, (frozen, walked)
