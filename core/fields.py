@@ -56,7 +56,7 @@ class CountryCodeDescriptor(CountryDescriptor):
     def country(self, code):
         built = self._built.get(code)
         if built is None:
-            built = super().country(code)
+            built = super().country(code)  # type: ignore[misc]  # missing from its type stubs
             if not _normal_code(code):
                 return built
             self._built[code] = built

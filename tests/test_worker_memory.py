@@ -53,16 +53,21 @@ WEB_ONLY = [
 ]
 
 
-@pytest.fixture(scope="module")
-def worker_process() -> dict:
-    result = subprocess.run(
-        [sys.executable, "-c", WORKER],
+def _python(script: str) -> subprocess.CompletedProcess:
+    """`script` in a new interpreter, with the tests' settings."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+@pytest.fixture(scope="module")
+def worker_process() -> dict:
+    result = _python(WORKER)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.splitlines()[-1])
 
@@ -132,14 +137,7 @@ def test_a_worker_freezes_what_it_imported_before_its_pool_forks():
         "signals.worker_init.send(sender=None)\n"
         "print(before, gc.get_freeze_count(), len(gc.get_objects()))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _python(script)
     before, frozen, walked = map(int, result.stdout.split())
     assert before == 0
     assert frozen > 50_000 and walked < frozen / 100, (frozen, walked)
