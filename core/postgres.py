@@ -14,7 +14,6 @@ was on long JSON values.
 import time
 import uuid
 from collections.abc import Sequence
-from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -96,6 +95,44 @@ def copy_plan(fields: Sequence[Field]) -> list[tuple[Field, bool, frozenset[type
     ]
 
 
+def _copy(cursor, target: str, columns: str, objs: Sequence[Model], plan) -> None:
+    connection = cursor.db
+    statement = f"COPY {target} ({columns}) FROM STDIN"
+    started = time.monotonic()
+    with cursor.cursor.copy(statement) as copy:
+        for obj in objs:
+            copy.write_row(copy_values(obj, plan, connection))
+    if connection.queries_logged:
+        # Counted with the statements Django runs (CaptureQueriesContext, debug): COPY goes
+        # around its cursor wrapper.
+        connection.queries_log.append(
+            {
+                "sql": f"{statement} -- {len(objs)} rows",
+                "time": f"{time.monotonic() - started:.3f}",
+            }
+        )
+
+
+def _copy_skipping_conflicts(
+    cursor, db_table: str, columns: str, objs: Sequence[Model], plan, *, using: str
+) -> None:
+    """COPY into a temporary table, then one `INSERT … ON CONFLICT DO NOTHING`."""
+    quote = cursor.db.ops.quote_name
+    table, staging = quote(db_table), quote(f"staged_{db_table}")
+    # The temporary table lives until the transaction ends: one is needed.
+    with transaction.atomic(using=using):
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        _copy(cursor, staging, columns, objs, plan)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
+
+
 def rows_copy(objs: Sequence[Model], *, using: str, ignore_conflicts: bool = False) -> None:
     """Insert new records as `bulk_create` does, through COPY where `using` is PostgreSQL.
 
@@ -104,8 +141,9 @@ def rows_copy(objs: Sequence[Model], *, using: str, ignore_conflicts: bool = Fal
     one text array per column in Python and quotes it into the statement, where COPY streams
     the values through psycopg's C dumpers (a batch of 500 outbox messages: 27 → 12 ms).
     An auto id is taken from the table's sequence first, so the records come back saved, with
-    their ids, as from `bulk_create`. With `ignore_conflicts` the rows go through a temporary
-    table and one `INSERT … ON CONFLICT DO NOTHING`, and get no ids, as from `bulk_create`.
+    their ids, as from `bulk_create`. With `ignore_conflicts` the rows get no ids, as from
+    `bulk_create`: they are copied straight in, and only if a key is taken (a savepoint rolls
+    that copy back) do they go through a temporary table and `INSERT … ON CONFLICT DO NOTHING`.
     Elsewhere (SQLite) it is `bulk_create`.
     """
     if not objs:
@@ -121,48 +159,24 @@ def rows_copy(objs: Sequence[Model], *, using: str, ignore_conflicts: bool = Fal
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     columns = ", ".join(quote(field.column) for field in fields if field.column)
-    staging = quote(f"staged_{opts.db_table}")
-    # The temporary table lives until the transaction ends: one is needed.
-    in_transaction = transaction.atomic(using=using) if ignore_conflicts else nullcontext()
-    with (
-        in_transaction,
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-    ):
-        if ignore_conflicts:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
-                f"SELECT {columns} FROM {table} WITH NO DATA"
-            )
-        elif auto is not None:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [opts.db_table, auto.column, len(objs)],
-            )
-            for obj, (pk_value,) in zip(objs, cursor.fetchall(), strict=True):
-                setattr(obj, auto.attname, pk_value)
-        target = staging if ignore_conflicts else table
-        statement = f"COPY {target} ({columns}) FROM STDIN"
-        started = time.monotonic()
-        plan = copy_plan(fields)
-        with cursor.cursor.copy(statement) as copy:
-            for obj in objs:
-                copy.write_row(copy_values(obj, plan, connection))
-        if connection.queries_logged:
-            # Counted with the statements Django runs (CaptureQueriesContext, debug): COPY goes
-            # around its cursor wrapper.
-            connection.queries_log.append(
-                {
-                    "sql": f"{statement} -- {len(objs)} rows",
-                    "time": f"{time.monotonic() - started:.3f}",
-                }
-            )
-        if ignore_conflicts:
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} "
-                "ON CONFLICT DO NOTHING"
-            )
-            cursor.execute(f"DROP TABLE {staging}")
+    plan = copy_plan(fields)
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        if not ignore_conflicts:
+            if auto is not None:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [opts.db_table, auto.column, len(objs)],
+                )
+                for obj, (pk_value,) in zip(objs, cursor.fetchall(), strict=True):
+                    setattr(obj, auto.attname, pk_value)
+            _copy(cursor, table, columns, objs, plan)
+        else:
+            try:
+                # Conflicts are rare (a run resumed after a crash): straight in, in a savepoint.
+                with transaction.atomic(using=using):
+                    _copy(cursor, table, columns, objs, plan)
+            except psycopg.errors.UniqueViolation:
+                _copy_skipping_conflicts(cursor, opts.db_table, columns, objs, plan, using=using)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using

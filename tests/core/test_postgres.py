@@ -8,6 +8,7 @@ import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 from psycopg.adapt import PyFormat, Transformer
@@ -125,18 +126,26 @@ def test_copied_rows_come_back_saved_with_their_values_and_ids():
 def test_with_ignore_conflicts_a_taken_key_is_skipped_and_the_others_are_inserted():
     taken = uuid.uuid4()
     rows_copy([_staged(0, {"first": True}, taken)], using="commerce")
-    with transaction.atomic(using="commerce"):
+    with (
+        transaction.atomic(using="commerce"),
+        CaptureQueriesContext(connections["commerce"]) as run,
+    ):
         # Twice in one transaction: the staging table of the first call is gone.
         rows_copy(
             [_staged(1, request_id=taken), _staged(2)], using="commerce", ignore_conflicts=True
         )
         rows_copy([_staged(3)], using="commerce", ignore_conflicts=True)
+        rows_copy([_staged(4)], using="commerce", ignore_conflicts=True)
+    if connections["commerce"].vendor == "postgresql":
+        # Only the batch with a taken key went through a staging table.
+        assert sum("CREATE TEMPORARY TABLE" in query["sql"] for query in run.captured_queries) == 1
 
     stored = dict(ChannelRequest.objects.using("commerce").values_list("email", "payload"))
     assert stored == {
         "copy0@example.com": {"first": True},
         "copy2@example.com": {"n": 2},
         "copy3@example.com": {"n": 3},
+        "copy4@example.com": {"n": 4},
     }
 
 
