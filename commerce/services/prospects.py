@@ -9,6 +9,7 @@ from commerce.emails import prospect_rejected_email
 from commerce.models import Prospect, TransitionLog
 from commerce.selectors import decline_message_text
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.models import defaulted_fields
 from core.validators import validate_multiline
 
 from .common import DB, number_sequence_take
@@ -21,8 +22,11 @@ def prospects_create(*, rows: list[dict]) -> list[Prospect]:
     prospects = [
         Prospect(prospect_number=number, **row) for number, row in zip(numbers, rows, strict=True)
     ]
+    defaulted = defaulted_fields(
+        Prospect, {"prospect_number", *(name for row in rows for name in row)}
+    )
     for prospect in prospects:
-        prospect.full_clean(exclude=["status"], validate_unique=False, validate_constraints=False)
+        prospect.full_clean(exclude=defaulted, validate_unique=False, validate_constraints=False)
     # The bulk create announces itself to dual-write (core.outboxed.records_written).
     return Prospect.objects.using(DB).bulk_create(prospects)
 

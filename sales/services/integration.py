@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.models import defaulted_fields
 from core.postgres import rows_copy
 from core.upserts import Upserted, locked_or_created, records_upsert
 
@@ -53,19 +54,19 @@ def leads_upsert_from_commerce(
             .filter(prospect_number__in=list(values_by_prospect))
         }
         leads, created = [], []
+        integration = {
+            "owner": settings.SALES_INTEGRATION_USER,
+            "lead_source": Lead.Source.B2B_COMMERCE,
+            "created_by_integration": True,
+        }
+        given = {name for values in values_by_prospect.values() for name in values}
+        defaulted = defaulted_fields(Lead, {"prospect_number", "topic", *integration, *given})
         for number, values in values_by_prospect.items():
             lead = existing.get(number)
             if lead is None:
-                lead = Lead(
-                    prospect_number=number,
-                    owner=settings.SALES_INTEGRATION_USER,
-                    lead_source=Lead.Source.B2B_COMMERCE,
-                    created_by_integration=True,
-                    topic=_topic(values),
-                    **values,
-                )
+                lead = Lead(prospect_number=number, topic=_topic(values), **integration, **values)
                 # Looked up under lock just now; the unique constraint guards a race.
-                lead.full_clean(exclude=["status"], validate_unique=False)
+                lead.full_clean(exclude=defaulted, validate_unique=False)
                 created.append(lead)
             elif lead.status == Lead.Status.OPEN and apply_values(lead, values):
                 validated_save(lead)

@@ -10,6 +10,7 @@ from core.models import (
     PERSON_FIELD_NAMES,
     REQUESTER_FIELD_NAMES,
     Versioned,
+    defaulted_fields,
 )
 from sales.models import Account, Contact, Lead, Opportunity
 from tests.factories import AccountFactory, CustomerFactory
@@ -57,3 +58,9 @@ def test_every_saved_change_raises_the_version_and_the_time(factory, field):
 
     assert record.version == created_at_version + 1
     assert record.updated_at > before
+
+
+def test_the_defaulted_fields_are_those_a_new_record_was_not_given():
+    defaulted = defaulted_fields(Prospect, {"prospect_number", "request_id", *PARTY_FIELD_NAMES})
+    assert {"status", "created_at", "prospect_type", "id"} <= set(defaulted)
+    assert not {"prospect_number", "request_id", *PARTY_FIELD_NAMES} & set(defaulted)

@@ -1,6 +1,7 @@
 """The transactional outbox and its relay: atomicity, exactly once, no echo, per-record order."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 import commerce.services
@@ -34,6 +35,16 @@ def _outbox(alias: str):
 def test_outbox_row_commits_with_the_change():
     commerce.services.prospects_create(rows=_prospect_rows(2))
     assert _outbox("commerce").filter(map="prospects_to_leads").count() == 2
+
+
+def test_a_prospect_with_a_bad_value_is_refused_and_nothing_is_written():
+    rows = _prospect_rows(2)
+    rows[1]["country"] = "XX"
+    with pytest.raises(ValidationError) as excinfo:
+        commerce.services.prospects_create(rows=rows)
+    assert list(excinfo.value.message_dict) == ["country"]
+    assert not Prospect.objects.exists()
+    assert not _outbox("commerce").exists()
 
 
 def test_outbox_row_rolls_back_with_the_change():

@@ -112,6 +112,14 @@ def test_upsert_with_invalid_values_changes_nothing():
     assert not Note.objects.exists()
 
 
+def test_upsert_validates_the_prospect_number_it_was_given_too():
+    # Only the fields left to their model defaults are not validated again.
+    with pytest.raises(ValidationError) as excinfo:
+        _upsert("PR-" + "9" * 30, PROSPECT_VALUES)
+    assert list(excinfo.value.message_dict) == ["prospect_number"]
+    assert not Lead.objects.exists()
+
+
 # --- account / contact upserts ----------------------------------------------------------------
 
 
