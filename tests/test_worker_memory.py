@@ -141,3 +141,19 @@ def test_a_worker_freezes_what_it_imported_before_its_pool_forks():
     before, frozen, walked = map(int, result.stdout.split())
     assert before == 0
     assert frozen > 50_000 and walked < frozen / 100, (frozen, walked)
+
+
+def test_a_web_process_loads_what_its_first_requests_need_as_it_starts():
+    # The first visitor of a new web process does not wait for the views and the alphabets.
+    script = (
+        "import json, sys\n"
+        "import config.wsgi\n"
+        "from core.collation import _collator\n"
+        "print(json.dumps({'views': 'commerce.channel.views.sign_up' in sys.modules,\n"
+        "    'api': 'commerce.channel.api' in sys.modules,\n"
+        "    'alphabets': _collator.cache_info().currsize}))\n"
+    )
+    result = _python(script)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.splitlines()[-1])
+    assert loaded == {"views": True, "api": True, "alphabets": 3}
