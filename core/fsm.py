@@ -37,7 +37,7 @@ def transition_logs_batched() -> Iterator[None]:
     finally:
         _pending.reset(token)
     for (_label, using), rows in pending.items():
-        rows_copy(rows, using=using)
+        rows_copy(rows, using=using, ids=False)
 
 
 @receiver(post_transition, dispatch_uid="core.fsm.log_transition")

@@ -133,7 +133,9 @@ def _copy_skipping_conflicts(
         cursor.execute(f"DROP TABLE {staging}")
 
 
-def rows_copy(objs: Sequence[Model], *, using: str, ignore_conflicts: bool = False) -> None:
+def rows_copy(
+    objs: Sequence[Model], *, using: str, ignore_conflicts: bool = False, ids: bool = True
+) -> None:
     """Insert new records as `bulk_create` does, through COPY where `using` is PostgreSQL.
 
     For the rows the flow writes in bulk (staged requests, queued emails, prospects, leads,
@@ -144,6 +146,8 @@ def rows_copy(objs: Sequence[Model], *, using: str, ignore_conflicts: bool = Fal
     their ids, as from `bulk_create`. With `ignore_conflicts` the rows get no ids, as from
     `bulk_create`: they are copied straight in, and only if a key is taken (a savepoint rolls
     that copy back) do they go through a temporary table and `INSERT … ON CONFLICT DO NOTHING`.
+    With `ids=False` the table's sequence gives the ids and the records are not told them: for
+    rows nobody reads back (logs, notes, outbox messages), one statement less a batch.
     Elsewhere (SQLite) it is `bulk_create`.
     """
     if not objs:
@@ -155,14 +159,15 @@ def rows_copy(objs: Sequence[Model], *, using: str, ignore_conflicts: bool = Fal
         return
     opts = model._meta
     auto = opts.auto_field
-    fields = [f for f in opts.concrete_fields if f.column and not (ignore_conflicts and f is auto)]
+    told_ids = ids and not ignore_conflicts
+    fields = [f for f in opts.concrete_fields if f.column and (told_ids or f is not auto)]
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     columns = ", ".join(quote(field.column) for field in fields if field.column)
     plan = copy_plan(fields)
     with connection.wrap_database_errors, connection.cursor() as cursor:
         if not ignore_conflicts:
-            if auto is not None:
+            if auto is not None and told_ids:
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                     [opts.db_table, auto.column, len(objs)],

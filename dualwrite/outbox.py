@@ -39,5 +39,5 @@ def outbox_write(*, using: str, messages: list[OutboxMessage]) -> None:
     """Store messages in the caller's transaction on `using`; the relay is kicked on commit."""
     if not messages or is_applying():
         return
-    rows_copy(messages, using=using)
+    rows_copy(messages, using=using, ids=False)
     task_kick_on_commit(task_named(RELAY_TASK), using, using=using)

@@ -84,6 +84,7 @@ def leads_upsert_from_commerce(
                 for lead in created
             ],
             using=DB,
+            ids=False,
         )
     return leads
 

@@ -123,6 +123,24 @@ def test_copied_rows_come_back_saved_with_their_values_and_ids():
 
 
 @pytest.mark.django_db(databases="__all__")
+def test_without_ids_the_sequence_numbers_the_rows_and_the_records_are_not_told():
+    rows_copy([_staged(0)], using="commerce")
+    untold = [_staged(1), _staged(2)]
+    with CaptureQueriesContext(connections["commerce"]) as run:
+        rows_copy(untold, using="commerce", ids=False)
+    later = [_staged(3)]
+    rows_copy(later, using="commerce")
+
+    ids = dict(ChannelRequest.objects.using("commerce").values_list("email", "pk"))
+    assert len(set(ids.values())) == 4
+    assert ids["copy0@example.com"] < ids["copy1@example.com"] < ids["copy2@example.com"]
+    assert later[0].pk == ids["copy3@example.com"] > ids["copy2@example.com"]
+    if connections["commerce"].vendor == "postgresql":
+        assert [query["sql"].split()[0] for query in run.captured_queries] == ["COPY"]
+        assert all(row.pk is None for row in untold)
+
+
+@pytest.mark.django_db(databases="__all__")
 def test_with_ignore_conflicts_a_taken_key_is_skipped_and_the_others_are_inserted():
     taken = uuid.uuid4()
     rows_copy([_staged(0, {"first": True}, taken)], using="commerce")
