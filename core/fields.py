@@ -2,14 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import get_language
 from django_countries import fields as countries_fields
 from django_countries.fields import Country, CountryDescriptor
 
 from .identity import validate_email_address
-from .validators import validate_website
+from .validators import WebsiteURLValidator, validate_website
 
 
 class EmailAddressFormField(forms.EmailField):
@@ -30,7 +29,7 @@ class EmailAddressField(models.EmailField):
 class WebsiteField(models.URLField):
     """An http(s) address that can be printed inside a link as it is."""
 
-    default_validators = [URLValidator(schemes=["http", "https"]), validate_website]
+    default_validators = [WebsiteURLValidator(), validate_website]
 
 
 def _normal_code(code) -> bool:

@@ -5,8 +5,11 @@ import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from core.validators import validate_multiline, validate_single_line
+from core.validators import WebsiteURLValidator, validate_multiline, validate_single_line
 
 LINE_BREAKS = {"\t", "\n", "\r"}
 CONTROL = ("Cc", "Cs", "Co")
@@ -64,3 +67,58 @@ def test_spoofing_characters_are_refused_with_a_clear_message(character):
 def test_letters_of_any_script_and_emoji_pass(value):
     validate_single_line(value)
     validate_multiline(f"{value}\n{value}\r\n\t{value}")
+
+
+# --- the website shortcut ------------------------------------------------------------------
+
+# Mostly labels the shortcut takes, some with a hyphen at an edge or over 63 characters.
+WEBSITE_LABEL = st.from_regex(r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,10}[a-zA-Z0-9])?", fullmatch=True) | (
+    st.from_regex(r"-?[a-z0-9-]{1,12}-?|a{62,64}", fullmatch=True)
+)
+# Addresses the shortcut may take, and their near misses: labels with edge hyphens, digit
+# top-level domains, ports, paths, other schemes, case.
+WEBSITES = st.builds(
+    lambda scheme, labels, tld, port, path: f"{scheme}://{'.'.join([*labels, tld])}{port}{path}",
+    st.sampled_from(["http", "https", "HTTPS", "ftp", "http:", "javascript"]),
+    st.lists(WEBSITE_LABEL, min_size=1, max_size=4),
+    st.sampled_from(["pl", "com", "c0m", "x", "PL", "a" * 63, "a" * 64, "xn--p1ai", "-pl", ""]),
+    st.sampled_from(["", "", ":8080", ":99999", ":123456", ":"]),
+    st.just("") | st.from_regex(r"(/[a-zA-Z0-9._~-]{0,12}){1,3}|/[a-z%?#= ]{0,6}", fullmatch=True),
+)
+NEAR_WEBSITES = st.text(alphabet="hHtps:/.a0-_\u0142 @[]", max_size=40)
+
+
+def _django_accepts(value: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _shortcut_accepts(value: str) -> bool:
+    try:
+        WebsiteURLValidator()(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@given(WEBSITES | NEAR_WEBSITES)
+@example("https://firma.example.pl")
+@example("https://a-.example.pl")
+@example("https://-a.example.pl")
+@example("https://firma.c0m")
+@example("https://firma.p")
+@example("http://" + "a" * 64 + ".pl")
+@example("https://" + ".".join(["abcdefghij"] * 24) + ".pl")
+def test_the_website_shortcut_accepts_what_djangos_url_validator_accepts(value):
+    assert _shortcut_accepts(value) == _django_accepts(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["https://firma.example.pl", "http://Lodz-Hurt.PL:8080/o-nas/kontakt.html"]
+)
+def test_a_plain_website_takes_the_shortcut(value, monkeypatch):
+    monkeypatch.setattr(URLValidator, "__call__", lambda self, value: pytest.fail(value))
+    WebsiteURLValidator()(value)
