@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import EmailAddressField
@@ -36,8 +37,8 @@ class EmailNotification(models.Model):
     )
     type = models.CharField(_("type"), max_length=40, choices=Type.choices)
     # One notification per event: the key makes a retried or repeated event queue nothing.
-    event_key = models.CharField(_("event"), max_length=120, unique=True)
-    recipient = EmailAddressField(_("recipient"), db_index=True)
+    event_key = models.CharField(_("event"), max_length=120)
+    recipient = EmailAddressField(_("recipient"))
     language = models.CharField(_("language"), max_length=8, default="en")
     subject = models.CharField(_("subject"), max_length=255)
     # The template context; the bodies are rendered from it when the email is first sent.
@@ -57,7 +58,16 @@ class EmailNotification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("email")
         verbose_name_plural = _("emails")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="commerce_email_due")]
+        # Declared here rather than on the fields: a field's own index on PostgreSQL comes with
+        # a second one for LIKE (varchar_pattern_ops) that no query uses, and every queued
+        # email wrote both. The recipient is looked up case-insensitively (iexact).
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="commerce_email_due"),
+            models.Index(Upper("recipient"), name="commerce_email_recipient_ci"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["event_key"], name="commerce_email_one_per_event")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} → {self.recipient}"

@@ -1,6 +1,7 @@
 """The timeline notes of leads, opportunities, accounts and contacts."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,20 +25,50 @@ class Note(models.Model):
     # Not auto_now_add: notes copied to an opportunity on qualify keep their original time.
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     lead = models.ForeignKey(
-        Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+        Lead,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+        db_index=False,
     )
     opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+        Opportunity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+        db_index=False,
     )
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+        Account,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+        db_index=False,
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
+        Contact,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+        db_index=False,
     )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # A note belongs to one of the four: each index holds the notes of its own kind, not a
+        # NULL for every other note (a lead's note from the flow wrote four index entries).
+        indexes = [
+            models.Index(
+                fields=[parent],
+                condition=Q(**{f"{parent}__isnull": False}),
+                name=f"sales_note_{parent}",
+            )
+            for parent in ("lead", "opportunity", "account", "contact")
+        ]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
 
