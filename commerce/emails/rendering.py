@@ -56,9 +56,95 @@ def _render(spec: EmailSpec, names: tuple[str, ...]) -> list[str]:
         ]
 
 
+class _ReadKeys(dict):
+    """A template context that notes which of its names a rendering looked up.
+
+    Django's `Context` looks a name up with `in` and `[]` (or `get`) on each of its dicts;
+    anything that lists the names (`flatten()`, `{% debug %}`) counts as reading them all.
+    """
+
+    def __init__(self, values: dict) -> None:
+        super().__init__(values)
+        self.read: set[str] | None = set()  # None: every name
+
+    def __contains__(self, name) -> bool:
+        if self.read is not None:
+            self.read.add(name)
+        return super().__contains__(name)
+
+    def __getitem__(self, name):
+        if self.read is not None:
+            self.read.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        if self.read is not None:
+            self.read.add(name)
+        return super().get(name, default)
+
+    def __iter__(self):
+        self.read = None
+        return super().__iter__()
+
+    def keys(self):  # type: ignore[override]
+        self.read = None
+        return super().keys()
+
+    def items(self):  # type: ignore[override]
+        self.read = None
+        return super().items()
+
+    def values(self):  # type: ignore[override]
+        self.read = None
+        return super().values()
+
+
+_ABSENT = object()
+
+
+def _values_of(context: dict, names: tuple[str, ...]) -> tuple | None:
+    """The values of `names` in `context`, typed (1 and True render differently); None where
+    one cannot be compared (a list, a dict)."""
+    values = tuple((type(value), value) for value in (context.get(n, _ABSENT) for n in names))
+    try:
+        hash(values)
+    except TypeError:
+        return None
+    return values
+
+
+def _subjects_rendered(template, contexts: list[dict]) -> list[str]:
+    """Render one subject template for many contexts, each distinct input once.
+
+    A rendering is a function of the names it looks up: a context that holds the same values
+    under those names renders the same subject. A burst of receipts, whose subject names the
+    store only, renders it once.
+    """
+    known: dict[tuple[str, ...], dict[tuple, str]] = {}
+    subjects = []
+    for context in contexts:
+        subject = None
+        for names, rendered in known.items():
+            values = _values_of(context, names)
+            if values is not None and values in rendered:
+                subject = rendered[values]
+                break
+        if subject is None:
+            reading = _ReadKeys(context)
+            subject = " ".join(template.render(reading).split())
+            if reading.read is not None:
+                names = tuple(sorted(reading.read))
+                values = _values_of(context, names)
+                if values is not None:
+                    known.setdefault(names, {})[values] = subject
+        subjects.append(subject)
+    return subjects
+
+
 def email_subjects(specs: list[EmailSpec]) -> list[str]:
     """The emails' subjects, in their order: the queueing job renders a burst of receipts, so
-    each type and language is looked up and switched to once, not once an email."""
+    each type and language is looked up and switched to once, not once an email, and each
+    distinct subject is rendered once (`_subjects_rendered`)."""
     subjects: list[str] = [""] * len(specs)
     groups: dict[tuple[str, str], list[int]] = {}
     for index, spec in enumerate(specs):
@@ -67,9 +153,11 @@ def email_subjects(specs: list[EmailSpec]) -> list[str]:
         for (type_, language), indexes in groups.items():
             template = get_template(f"emails/{type_}/subject.txt", using="emails")
             with translation.override(language):
-                for index in indexes:
-                    subject = template.render(_context(specs[index]))
-                    subjects[index] = " ".join(subject.split())
+                rendered = _subjects_rendered(
+                    template, [_context(specs[index]) for index in indexes]
+                )
+            for index, subject in zip(indexes, rendered, strict=True):
+                subjects[index] = subject
     return subjects
 
 
