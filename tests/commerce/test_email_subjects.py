@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commerce.emails import EmailSpec, email_render, email_subjects, rendering
+from commerce.emails import EmailSpec, email_subjects, rendering
 
 
 def _spec(type_: str, language: str, n: int, **context) -> EmailSpec:
