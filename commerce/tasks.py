@@ -3,14 +3,14 @@
 from celery import shared_task
 from django.conf import settings
 
-from core.kicks import task_kick
+from core.kicks import FollowedTask, task_kick
 
 from .emails.mailer import email_notifications_send_due
 from .jobs import JOB_TASK, job_execute
 from .services.notifications import EMAIL_TASK, EMAIL_TASK_PRIORITY
 
 
-@shared_task(name=JOB_TASK, ignore_result=True)
+@shared_task(name=JOB_TASK, ignore_result=True, base=FollowedTask)
 def job_run(code: str, trigger: str = "schedule") -> int:
     return job_execute(code=code, trigger=trigger).pk
 

@@ -1,11 +1,13 @@
 from celery import shared_task
 
+from core.kicks import FollowedTask
+
 from . import services
 from .outbox import INITIAL_SYNC_TASK, MAP_ENABLE_TASK, RELAY_TASK, SOLUTION_ENABLE_TASK
 from .relay import outbox_relay as relay
 
 
-@shared_task(name=RELAY_TASK, bind=True, ignore_result=True)
+@shared_task(name=RELAY_TASK, bind=True, ignore_result=True, base=FollowedTask)
 def outbox_relay(self, source: str) -> None:
     result = relay(source=source)
     if result["more"]:

@@ -6,12 +6,14 @@ import sys
 from unittest import mock
 
 import pytest
+from celery import current_app
 from celery.signals import task_prerun
 from django.core.cache import cache
+from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from commerce.tasks import job_run
-from core.kicks import task_kick_on_commit, task_named
+from core.kicks import FollowedTask, task_kick_on_commit, task_named
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -131,3 +133,77 @@ def test_a_web_process_finds_a_task_whose_module_it_never_imported():
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     assert found.stdout.strip().splitlines()[-1] == "commerce.job_run"
+
+
+# --- follow-ups run in the kicking process ----------------------------------------------------
+
+RAN: list[str] = []
+
+
+@current_app.task(name="tests.kicks.sync_like", base=FollowedTask)
+def _sync_like() -> None:
+    RAN.append("sync")
+
+
+@current_app.task(name="tests.kicks.mailer_like")
+def _mailer_like() -> None:
+    RAN.append("mailer")
+
+
+@current_app.task(name="tests.kicks.upload_like", base=FollowedTask)
+def _upload_like() -> None:
+    RAN.append("upload")
+    with transaction.atomic(using="commerce"):
+        task_kick_on_commit(_sync_like, using="commerce")
+        task_kick_on_commit(_mailer_like, using="commerce")
+
+
+def _queued_copy_starts(task) -> None:
+    """A worker process takes the task's queued message: prerun, then the task itself."""
+    task.push_request(args=(), id="queued-copy")
+    try:
+        task_prerun.send(sender=task, task_id="queued-copy", task=task, args=())
+        task()
+    finally:
+        task.pop_request()
+
+
+@pytest.fixture
+def followed(queued_marks):
+    RAN.clear()
+    with (
+        mock.patch.object(_sync_like, "apply_async") as sent,
+        mock.patch.object(_mailer_like, "apply_async"),
+    ):
+        yield sent
+
+
+# Real commits: the kicks are sent by on_commit inside the task, as in a worker.
+@pytest.mark.django_db(databases="__all__", transaction=True, serialized_rollback=True)
+def test_a_follow_up_still_in_the_queue_runs_at_once_and_its_queued_copy_returns(followed):
+    _upload_like()
+    assert followed.call_count == 1  # sent, in case this process died before running it
+    assert RAN == ["upload", "sync"]  # run here, not the mailer: it is no FollowedTask
+
+    _queued_copy_starts(_sync_like)
+    assert RAN == ["upload", "sync"]
+    # The next commit's kick is a new one, and its queued copy runs.
+    with transaction.atomic(using="commerce"):
+        task_kick_on_commit(_sync_like, using="commerce")
+    _queued_copy_starts(_sync_like)
+    assert RAN == ["upload", "sync", "sync"]
+
+
+@current_app.task(name="tests.kicks.upload_then_taken", base=FollowedTask)
+def _upload_then_taken() -> None:
+    RAN.append("upload")
+    with transaction.atomic(using="commerce"):
+        task_kick_on_commit(_sync_like, using="commerce")
+    # Before this upload ends, the other process takes the sync's message.
+    _queued_copy_starts(_sync_like)
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True, serialized_rollback=True)
+def test_a_follow_up_another_process_started_is_left_to_it(followed):
+    _upload_then_taken()
+    assert RAN == ["upload", "sync"]  # once, by the other process
