@@ -98,10 +98,8 @@ class FollowedTask(Task):
         token, depth_token = _follow_ups.set([]), _depth.set(depth + 1)
         try:
             result = super().__call__(*args, **kwargs)
-            follow_ups = _follow_ups.get() or []
             if depth < _FOLLOW_UP_DEPTH:
-                _follow_ups.set(None)  # what the follow-ups kick is theirs to run
-                _follow_ups_run(follow_ups)
+                _follow_ups_run(_follow_ups.get() or [])
         finally:
             _follow_ups.reset(token)
             _depth.reset(depth_token)
@@ -109,11 +107,8 @@ class FollowedTask(Task):
 
 
 def _follow_ups_run(follow_ups: list) -> None:
-    done: set[str] = set()
-    for task, args, key in follow_ups:
-        if key in done:
-            continue
-        done.add(key)
+    # Each follow-up once, however many commits kicked it.
+    for key, (task, args) in {key: (task, args) for task, args, key in follow_ups}.items():
         taken = _taken_key(key)
         # Marked before the queued mark is deleted, so a start that finds the mark gone also
         # finds why; unmarked again if a process started it first.

@@ -114,13 +114,13 @@ def _copy(cursor, target: str, columns: str, objs: Sequence[Model], plan) -> Non
 
 
 def _copy_skipping_conflicts(
-    cursor, db_table: str, columns: str, objs: Sequence[Model], plan, *, using: str
+    cursor, db_table: str, columns: str, objs: Sequence[Model], plan
 ) -> None:
     """COPY into a temporary table, then one `INSERT … ON CONFLICT DO NOTHING`."""
     quote = cursor.db.ops.quote_name
     table, staging = quote(db_table), quote(f"staged_{db_table}")
     # The temporary table lives until the transaction ends: one is needed.
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=cursor.db.alias):
         cursor.execute(
             f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
@@ -181,7 +181,7 @@ def rows_copy(
                 with transaction.atomic(using=using):
                     _copy(cursor, table, columns, objs, plan)
             except psycopg.errors.UniqueViolation:
-                _copy_skipping_conflicts(cursor, opts.db_table, columns, objs, plan, using=using)
+                _copy_skipping_conflicts(cursor, opts.db_table, columns, objs, plan)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using

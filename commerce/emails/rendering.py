@@ -67,21 +67,21 @@ class _ReadKeys(dict):
         super().__init__(values)
         self.read: set[str] | None = set()  # None: every name
 
-    def __contains__(self, name) -> bool:
+    def _noted(self, name):
         if self.read is not None:
             self.read.add(name)
-        return super().__contains__(name)
+        return name
+
+    def __contains__(self, name) -> bool:
+        return super().__contains__(self._noted(name))
 
     def __getitem__(self, name):
-        if self.read is not None:
-            self.read.add(name)
-        return super().__getitem__(name)
+        return super().__getitem__(self._noted(name))
 
     def get(self, name, default=None):
-        if self.read is not None:
-            self.read.add(name)
-        return super().get(name, default)
+        return super().get(self._noted(name), default)
 
+    # Listing the names in any way reads them all.
     def __iter__(self):
         self.read = None
         return super().__iter__()

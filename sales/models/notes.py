@@ -13,6 +13,18 @@ from .opportunities import Opportunity
 from .records import Account, Contact
 
 
+def _parent_key(model) -> models.ForeignKey:
+    """The note's record of one kind; indexed by a partial index in `Note.Meta`."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+        db_index=False,
+    )
+
+
 class Note(models.Model):
     """A timeline note on a lead, opportunity, account or contact."""
 
@@ -24,38 +36,10 @@ class Note(models.Model):
     system_values = models.JSONField(default=dict, blank=True, editable=False)
     # Not auto_now_add: notes copied to an opportunity on qualify keep their original time.
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    lead = models.ForeignKey(
-        Lead,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notes",
-        db_index=False,
-    )
-    opportunity = models.ForeignKey(
-        Opportunity,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notes",
-        db_index=False,
-    )
-    account = models.ForeignKey(
-        Account,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notes",
-        db_index=False,
-    )
-    contact = models.ForeignKey(
-        Contact,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notes",
-        db_index=False,
-    )
+    lead = _parent_key(Lead)
+    opportunity = _parent_key(Opportunity)
+    account = _parent_key(Account)
+    contact = _parent_key(Contact)
 
     class Meta:
         ordering = ["-created_at", "-id"]
